@@ -1,0 +1,280 @@
+/*
+ * main.c: settle's entry point. Global options, the configuration in its
+ * fixed order (defaults < file < SETTLE_* environment < flags), the command
+ * table, and the one mapping from library errors to exit statuses.
+ */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "currency.h"
+#include "date.h"
+#include "settle.h"
+#include "version.h"
+#include "banned.h"
+
+extern char **environ;
+
+struct command {
+    const char *name;
+    cli_fn fn;
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {.name = "run",
+     .fn = cmd_run,
+     .summary = "fetch, normalize, reconcile and report one date or a range"},
+    {.name = "fetch",
+     .fn = cmd_fetch,
+     .summary = "download or pick up the raw reports of a date; archive them"},
+    {.name = "normalize",
+     .fn = cmd_normalize,
+     .summary = "reports into exact settlement lines (database or CSV)"},
+    {.name = "reconcile",
+     .fn = cmd_reconcile,
+     .summary = "match a date's lines against the ledger"},
+    {.name = "report",
+     .fn = cmd_report,
+     .summary = "write statements, exceptions, disputes and the manifest"},
+    {.name = "rerun",
+     .fn = cmd_rerun,
+     .summary = "auditor: rebuild a date as of its cutoff; compare"},
+    {.name = "verify",
+     .fn = cmd_verify,
+     .summary = "check archived inputs and outputs against the manifest"},
+    {.name = "fx",
+     .fn = cmd_fx,
+     .summary = "fx import FILE: load ECB reference rates"},
+    {.name = "db",
+     .fn = cmd_db,
+     .summary = "db migrate: apply the schema migrations"},
+    {.name = "disputes",
+     .fn = cmd_disputes,
+     .summary = "print the dispute worklist; close a case"},
+    {.name = "config",
+     .fn = cmd_config,
+     .summary = "config show: every setting and where it came from"},
+};
+
+static void
+usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out,
+            "usage: settle [--config FILE] [--log-format text|json] [-q|-v] "
+            "COMMAND [OPTIONS]\n"
+            "\n"
+            "Turns Amazon Pay settlement reports into reconciled statements.\n"
+            "\n"
+            "commands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "options:\n"
+            "  --config FILE        settings file (else $SETTLE_CONFIG)\n"
+            "  --log-format FORMAT  text (default) or json lines on stderr\n"
+            "  -q, --quiet          warnings and errors only\n"
+            "  -v, --verbose        debug messages too\n"
+            "  -h, --help           this help; COMMAND --help for a command\n"
+            "  -V, --version        version and data editions\n"
+            "\n"
+            "Exit status: 0 ok, 1 differences or exceptions found, 64 usage,\n"
+            "65 bad data, 66 input missing, 69 unavailable, 70 internal,\n"
+            "73 cannot create output, 74 I/O error, 75 try again later,\n"
+            "77 permission, 78 configuration.\n");
+}
+
+int
+cli_exit_code(int rc)
+{
+    switch (rc) {
+    case 0:
+        return EXIT_OK;
+    case ST_ERR_DIFFERENT:
+        return EXIT_DIFFERENT;
+    case ST_ERR_USAGE:
+        return EXIT_USAGE;
+    case ST_ERR_DATA:
+    case ST_ERR_OVERFLOW:
+        return EXIT_DATAERR;
+    case ST_ERR_NOINPUT:
+        return EXIT_NOINPUT;
+    case ST_ERR_UNAVAILABLE:
+    case ST_ERR_HTTP:
+        return EXIT_UNAVAILABLE;
+    case ST_ERR_CANTCREAT:
+        return EXIT_CANTCREAT;
+    case ST_ERR_IO:
+        return EXIT_IOERR;
+    case ST_ERR_TEMPFAIL:
+        return EXIT_TEMPFAIL;
+    case ST_ERR_PERM:
+        return EXIT_NOPERM;
+    case ST_ERR_CONFIG:
+        return EXIT_CONFIG;
+    default: /* NOMEM, INTERNAL, NOTIMPL, TOOLONG, CRYPTO, DB */
+        return EXIT_SOFTWARE;
+    }
+}
+
+int
+cli_fail(struct st_cli *cli, const char *stage, int rc)
+{
+    if (cli->err.code == 0)
+        st_err_set(&cli->err, rc, "%s", st_strerror(rc));
+    st_log_err(&cli->log, stage, &cli->err);
+    return cli_exit_code(rc);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "settle: %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'settle %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+int
+cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days)
+{
+    return st_date_parse(arg, strlen(arg), days, &cli->err);
+}
+
+int
+cli_not_built(struct st_cli *cli, const char *cmd)
+{
+    st_err_set(&cli->err, ST_ERR_NOTIMPL,
+               "'%s' is not built yet in this version", cmd);
+    return cli_fail(cli, cmd, ST_ERR_NOTIMPL);
+}
+
+static int
+finish_stdout(int status)
+{
+    /* Data that never reached its reader is an I/O error (sysexits 74). */
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        if (status == EXIT_OK || status == EXIT_DIFFERENT) {
+            fprintf(stderr, "settle: cannot write to standard output\n");
+            return EXIT_IOERR;
+        }
+    }
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"log-format", required_argument, NULL, 'L'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct st_cli cli;
+    const char *config_file = NULL;
+    enum st_log_format format = ST_LOG_TEXT;
+    int level = ST_LOG_INFO;
+    const struct command *cmd = NULL;
+    size_t i;
+    int c;
+    int status;
+    int first;
+
+    /* Numbers in every output use '.', whatever the host's locale. */
+    setlocale(LC_ALL, "C");
+    memset(&cli, 0, sizeof(cli));
+    cli.envp = environ;
+    /* '+': stop at the command name; its options are its own. */
+    while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config_file = optarg;
+            break;
+        case 'L':
+            if (strcmp(optarg, "json") == 0)
+                format = ST_LOG_JSON;
+            else if (strcmp(optarg, "text") == 0)
+                format = ST_LOG_TEXT;
+            else
+                return cli_usage_error("--log-format",
+                                       "want text or json, not '%s'", optarg);
+            break;
+        case 'q':
+            level = ST_LOG_WARN;
+            break;
+        case 'v':
+            level = ST_LOG_DEBUG;
+            break;
+        case 'h':
+            usage(stdout);
+            return finish_stdout(EXIT_OK);
+        case 'V':
+            printf("settle %s (ISO 4217 list one of %s)\n", ST_VERSION,
+                   st_currency_edition);
+            return finish_stdout(EXIT_OK);
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (cmd == NULL) {
+        fprintf(stderr, "settle: unknown command '%s'\nTry 'settle --help'.\n",
+                argv[optind]);
+        return EXIT_USAGE;
+    }
+
+    st_log_init(&cli.log, stderr, format);
+    cli.log.level = (enum st_log_level)level;
+    cli.log.progress = format == ST_LOG_TEXT && isatty(STDERR_FILENO);
+    if (config_file == NULL)
+        config_file = getenv("SETTLE_CONFIG");
+    if ((status = st_config_init(&cli.cfg, &cli.err)) != 0 ||
+        (config_file != NULL && config_file[0] != '\0' &&
+         (status = st_config_load_file(&cli.cfg, config_file, &cli.err)) !=
+             0) ||
+        (status = st_config_load_env(&cli.cfg, cli.envp, &cli.err)) != 0) {
+        status = cli_fail(&cli, cmd->name, status);
+        st_config_release(&cli.cfg);
+        return status;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "settle: cannot initialise libcurl\n");
+        st_config_release(&cli.cfg);
+        return EXIT_SOFTWARE;
+    }
+
+    /*
+     * Each command sees its own name as argv[0] and parses the rest with
+     * getopt_long; optind = 0 makes glibc start afresh.
+     */
+    first = optind;
+    optind = 0;
+    status = cmd->fn(&cli, argc - first, argv + first);
+    curl_global_cleanup();
+    st_config_release(&cli.cfg);
+    return finish_stdout(status);
+}

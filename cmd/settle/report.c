@@ -1,0 +1,14 @@
+/*
+ * report.c: `settle report`. Not built yet: it says so and exits 70 rather than
+ * pretend.
+ */
+#include "settle.h"
+#include "banned.h"
+
+int
+cmd_report(struct st_cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return cli_not_built(cli, "report");
+}

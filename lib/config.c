@@ -1,0 +1,516 @@
+/*
+ * config.c: the settings table and the one setter every source goes
+ * through. Adding a setting is one row in keys[] and one struct member.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "config.h"
+#include "banned.h"
+
+enum key_type { K_STR, K_INT, K_ENUM };
+
+struct key {
+    const char *name;
+    enum key_type type;
+    size_t offset;
+    int64_t min, max;   /* K_INT bounds */
+    const char *def;    /* default as text; NULL = unset */
+    const char *choices; /* K_ENUM: values separated by '|' */
+    int secret;         /* 1: mask in config show */
+    int shapes_output;  /* 1: part of the manifest's config digest */
+};
+
+#define STR(f) K_STR, offsetof(struct st_config, f), 0, 0
+#define INT(f, lo, hi) K_INT, offsetof(struct st_config, f), lo, hi
+#define ENUM(f) K_ENUM, offsetof(struct st_config, f), 0, 0
+
+static const struct key keys[ST_CONFIG_NKEYS] = {
+    {"database", STR(database), "", NULL, 1, 0},
+    {"region", ENUM(region), "na", "na|eu|jp", 0, 0},
+    {"environment", ENUM(environment), "live", "live|sandbox", 0, 0},
+    {"public_key_id", STR(public_key_id), NULL, NULL, 0, 0},
+    {"private_key_file", STR(private_key_file), NULL, NULL, 0, 0},
+    {"signature_algorithm", ENUM(signature_algorithm),
+     "AMZN-PAY-RSASSA-PSS-V2", "AMZN-PAY-RSASSA-PSS-V2|AMZN-PAY-RSASSA-PSS",
+     0, 0},
+    {"api_base_url", STR(api_base_url), NULL, NULL, 0, 0},
+    {"ca_file", STR(ca_file), NULL, NULL, 0, 0},
+    {"seller_id", STR(seller_id), NULL, NULL, 0, 1},
+    {"timezone", STR(timezone), "UTC", NULL, 0, 1},
+    {"reporting_currency", STR(reporting_currency), "", NULL, 0, 1},
+    {"archive_dir", STR(archive_dir), "var/archive", NULL, 0, 0},
+    {"out_dir", STR(out_dir), "var/out", NULL, 0, 0},
+    {"tolerance", STR(tolerance), "", NULL, 0, 1},
+    {"unsettled_grace_days", INT(unsettled_grace_days, 0, 365), "3", NULL, 0,
+     1},
+    {"metrics_file", STR(metrics_file), "", NULL, 0, 0},
+    {"template_dir", STR(template_dir), NULL, NULL, 0, 0},
+    {"fx_max_age_days", INT(fx_max_age_days, 0, 366), "7", NULL, 0, 1},
+    {"lookback_days", INT(lookback_days, 1, 3660), "120", NULL, 0, 1},
+    {"http_timeout_s", INT(http_timeout_s, 1, 3600), "60", NULL, 0, 0},
+    {"http_max_attempts", INT(http_max_attempts, 1, 20), "5", NULL, 0, 0},
+};
+
+static const char *const source_names[] = {"default", "file", "env", "flag"};
+
+static const struct key *
+find_key(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < ST_CONFIG_NKEYS; i++)
+        if (strlen(keys[i].name) == len &&
+            strncmp(keys[i].name, name, len) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static char **
+str_field(struct st_config *cfg, const struct key *k)
+{
+    return (char **)(void *)((char *)cfg + k->offset);
+}
+
+static const char *const *
+str_field_c(const struct st_config *cfg, const struct key *k)
+{
+    return (const char *const *)(const void *)((const char *)cfg + k->offset);
+}
+
+static int64_t *
+int_field(struct st_config *cfg, const struct key *k)
+{
+    return (int64_t *)(void *)((char *)cfg + k->offset);
+}
+
+/* Parses a decimal integer within [min, max]; no sign games, no junk. */
+static int
+parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+    int neg = 0;
+
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (v > (INT64_MAX - (*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    if (neg)
+        v = -v;
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+enum_ok(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    const char *p = choices;
+
+    while (*p != '\0') {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+        if (len == n && strncmp(p, v, n) == 0)
+            return 1;
+        p += len + (bar ? 1 : 0);
+    }
+    return 0;
+}
+
+/* "USD:0,JPY:0,EUR:1" into cfg->tolerances. */
+static int
+parse_tolerance(struct st_config *cfg, const char *s, struct st_err *err)
+{
+    struct st_tolerance t[ST_CONFIG_MAX_TOLERANCES];
+    int n = 0;
+    const char *p = s;
+
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[64];
+        char *colon;
+        int i;
+
+        while (len > 0 && isspace((unsigned char)*p)) {
+            p++;
+            len--;
+        }
+        if (len == 0 || len >= sizeof(item) ||
+            n == ST_CONFIG_MAX_TOLERANCES)
+            goto bad;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        while (len > 0 && isspace((unsigned char)item[len - 1]))
+            item[--len] = '\0';
+        colon = strchr(item, ':');
+        if (colon == NULL || colon - item != 3)
+            goto bad;
+        for (i = 0; i < 3; i++)
+            if (!isupper((unsigned char)item[i]))
+                goto bad;
+        memcpy(t[n].currency, item, 3);
+        t[n].currency[3] = '\0';
+        if (parse_int(colon + 1, 0, INT64_MAX / 4, &t[n].minor) != 0)
+            goto bad;
+        n++;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    memcpy(cfg->tolerances, t, sizeof(t[0]) * (size_t)n);
+    cfg->ntolerances = n;
+    return 0;
+bad:
+    return st_err_set(err, ST_ERR_CONFIG,
+                      "invalid tolerance '%s': want CCY:MINOR[,CCY:MINOR...]",
+                      s);
+}
+
+int
+st_config_set(struct st_config *cfg, const char *key, const char *value,
+              enum st_config_source source, struct st_err *err)
+{
+    const struct key *k = find_key(key, strlen(key));
+    char *copy = NULL;
+    char **sp;
+
+    if (k == NULL)
+        return st_err_set(err, ST_ERR_CONFIG, "unknown setting '%s'", key);
+    switch (k->type) {
+    case K_INT:
+        if (parse_int(value, k->min, k->max, int_field(cfg, k)) != 0)
+            return st_err_set(err, ST_ERR_CONFIG,
+                              "invalid %s '%s': want an integer from %lld "
+                              "to %lld",
+                              key, value, (long long)k->min,
+                              (long long)k->max);
+        break;
+    case K_ENUM:
+        if (!enum_ok(k->choices, value))
+            return st_err_set(err, ST_ERR_CONFIG,
+                              "invalid %s '%s': want one of %s", key, value,
+                              k->choices);
+        /* fall through */
+    case K_STR:
+        if (strcmp(k->name, "tolerance") == 0 &&
+            parse_tolerance(cfg, value, err) != 0)
+            return err ? err->code : ST_ERR_CONFIG;
+        if (strcmp(k->name, "reporting_currency") == 0 && value[0] != '\0' &&
+            (strlen(value) != 3 || !isupper((unsigned char)value[0]) ||
+             !isupper((unsigned char)value[1]) ||
+             !isupper((unsigned char)value[2])))
+            return st_err_set(err, ST_ERR_CONFIG,
+                              "invalid reporting_currency '%s': want an ISO "
+                              "4217 code such as EUR",
+                              value);
+        copy = st_strdup(value);
+        if (copy == NULL)
+            return st_err_set(err, ST_ERR_NOMEM, "out of memory");
+        sp = str_field(cfg, k);
+        st_free(*sp);
+        *sp = copy;
+        break;
+    }
+    cfg->source[k - keys] = source;
+    return 0;
+}
+
+int
+st_config_init(struct st_config *cfg, struct st_err *err)
+{
+    size_t i;
+    int rc;
+
+    memset(cfg, 0, sizeof(*cfg));
+    for (i = 0; i < ST_CONFIG_NKEYS; i++) {
+        if (keys[i].def == NULL)
+            continue;
+        rc = st_config_set(cfg, keys[i].name, keys[i].def, ST_SRC_DEFAULT,
+                           err);
+        if (rc != 0) {
+            st_config_release(cfg);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+void
+st_config_release(struct st_config *cfg)
+{
+    size_t i;
+
+    if (cfg == NULL)
+        return;
+    for (i = 0; i < ST_CONFIG_NKEYS; i++) {
+        if (keys[i].type != K_INT) {
+            char **sp = str_field(cfg, &keys[i]);
+
+            st_free(*sp);
+            *sp = NULL;
+        }
+    }
+    st_free(cfg->config_file);
+    cfg->config_file = NULL;
+}
+
+static char *
+trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+int
+st_config_load_file(struct st_config *cfg, const char *path,
+                    struct st_err *err)
+{
+    int rc = ST_ERR_CONFIG;
+    FILE *f = NULL;
+    char line[4096];
+    long lineno = 0;
+
+    f = fopen(path, "r");
+    if (f == NULL) {
+        rc = st_err_set(err, ST_ERR_CONFIG, "cannot read config file '%s': %s",
+                        path, strerror(errno));
+        goto out;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *p;
+        char *eq;
+        char *key;
+        char *value;
+
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            rc = st_err_set(err, ST_ERR_CONFIG, "line too long");
+            st_err_at(err, path, lineno, 0);
+            goto out;
+        }
+        p = trim(line);
+        if (*p == '\0' || *p == '#')
+            continue;
+        eq = strchr(p, '=');
+        if (eq == NULL) {
+            rc = st_err_set(err, ST_ERR_CONFIG,
+                            "expected 'key = value', got '%.64s'", p);
+            st_err_at(err, path, lineno, 0);
+            goto out;
+        }
+        *eq = '\0';
+        key = trim(p);
+        value = trim(eq + 1);
+        rc = st_config_set(cfg, key, value, ST_SRC_FILE, err);
+        if (rc != 0) {
+            st_err_at(err, path, lineno, 0);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        rc = st_err_set(err, ST_ERR_IO, "cannot read config file '%s'", path);
+        goto out;
+    }
+    st_free(cfg->config_file);
+    cfg->config_file = st_strdup(path);
+    rc = cfg->config_file ? 0 : st_err_set(err, ST_ERR_NOMEM, "out of memory");
+out:
+    if (f != NULL)
+        fclose(f);
+    return rc;
+}
+
+int
+st_config_load_env(struct st_config *cfg, char *const *envp,
+                   struct st_err *err)
+{
+    static const char prefix[] = "SETTLE_";
+    size_t i;
+    int rc;
+
+    if (envp == NULL)
+        return 0;
+    for (i = 0; envp[i] != NULL; i++) {
+        const char *e = envp[i];
+        const char *eq = strchr(e, '=');
+        char key[64];
+        size_t klen;
+        size_t j;
+
+        if (strncmp(e, prefix, sizeof(prefix) - 1) != 0 || eq == NULL)
+            continue;
+        klen = (size_t)(eq - e) - (sizeof(prefix) - 1);
+        if (klen == 0 || klen >= sizeof(key))
+            continue;
+        for (j = 0; j < klen; j++)
+            key[j] = (char)tolower((unsigned char)e[sizeof(prefix) - 1 + j]);
+        key[klen] = '\0';
+        /* SETTLE_CONFIG names the file itself; SETTLE_PG_* are ours. */
+        if (find_key(key, klen) == NULL)
+            continue;
+        rc = st_config_set(cfg, key, eq + 1, ST_SRC_ENV, err);
+        if (rc != 0) {
+            st_err_prefix(err, "environment SETTLE_%.*s", (int)klen,
+                          e + sizeof(prefix) - 1);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int
+st_config_check_key_file(const struct st_config *cfg, struct st_err *err)
+{
+    struct stat st;
+
+    if (cfg->private_key_file == NULL || cfg->private_key_file[0] == '\0')
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "private_key_file is not set");
+    if (stat(cfg->private_key_file, &st) != 0)
+        return st_err_set(err, ST_ERR_NOINPUT, "cannot read key file '%s': %s",
+                          cfg->private_key_file, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return st_err_set(err, ST_ERR_CONFIG, "key file '%s' is not a file",
+                          cfg->private_key_file);
+    if ((st.st_uid == 0 && (st.st_mode & (S_IWGRP | S_IXGRP | S_IRWXO))) ||
+        (st.st_uid != 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))) {
+        st_err_set(err, ST_ERR_PERM,
+                   "key file '%s' has group or world access (mode %04o)",
+                   cfg->private_key_file, (unsigned)(st.st_mode & 07777));
+        st_err_hint(err, "chmod 0600 the file (or 0640 when owned by root)");
+        return ST_ERR_PERM;
+    }
+    return 0;
+}
+
+int
+st_config_require_seller(const struct st_config *cfg, struct st_err *err)
+{
+    if (cfg->seller_id == NULL || cfg->seller_id[0] == '\0') {
+        st_err_set(err, ST_ERR_CONFIG, "seller_id is not set");
+        st_err_hint(err, "set seller_id in the config file or SETTLE_SELLER_ID");
+        return ST_ERR_CONFIG;
+    }
+    return 0;
+}
+
+int64_t
+st_config_tolerance(const struct st_config *cfg, const char *currency)
+{
+    int i;
+
+    for (i = 0; i < cfg->ntolerances; i++)
+        if (strcmp(cfg->tolerances[i].currency, currency) == 0)
+            return cfg->tolerances[i].minor;
+    return 0;
+}
+
+/* Appends a conninfo string with any password value replaced by ****. */
+static void
+add_masked_conninfo(struct st_buf *out, const char *s)
+{
+    const char *p = strstr(s, "password");
+    const char *at;
+
+    if (p != NULL) {
+        const char *eq = strchr(p, '=');
+        const char *end;
+
+        if (eq == NULL) {
+            st_buf_addstr(out, s);
+            return;
+        }
+        st_buf_add(out, s, (size_t)(eq + 1 - s));
+        st_buf_addstr(out, "****");
+        end = eq + 1 + strcspn(eq + 1, " &");
+        st_buf_addstr(out, end);
+        return;
+    }
+    /* URI form postgresql://user:secret@host/db */
+    at = strchr(s, '@');
+    if (strstr(s, "://") != NULL && at != NULL) {
+        const char *colon = strchr(strstr(s, "://") + 3, ':');
+
+        if (colon != NULL && colon < at) {
+            st_buf_add(out, s, (size_t)(colon + 1 - s));
+            st_buf_addstr(out, "****");
+            st_buf_addstr(out, at);
+            return;
+        }
+    }
+    st_buf_addstr(out, s);
+}
+
+void
+st_config_show(const struct st_config *cfg, struct st_buf *out)
+{
+    size_t i;
+
+    for (i = 0; i < ST_CONFIG_NKEYS; i++) {
+        const struct key *k = &keys[i];
+
+        st_buf_addf(out, "%-22s = ", k->name);
+        if (k->type == K_INT) {
+            st_buf_addf(out, "%lld",
+                        (long long)*(const int64_t *)(const void *)(
+                            (const char *)cfg + k->offset));
+        } else {
+            const char *v = *str_field_c(cfg, k);
+
+            if (v == NULL)
+                st_buf_addstr(out, "(unset)");
+            else if (k->secret)
+                add_masked_conninfo(out, v);
+            else
+                st_buf_addstr(out, v);
+        }
+        st_buf_addf(out, "  # %s\n", source_names[cfg->source[i]]);
+    }
+}
+
+void
+st_config_canonical(const struct st_config *cfg, struct st_buf *out)
+{
+    size_t i;
+
+    for (i = 0; i < ST_CONFIG_NKEYS; i++) {
+        const struct key *k = &keys[i];
+
+        if (!k->shapes_output)
+            continue;
+        if (k->type == K_INT) {
+            st_buf_addf(out, "%s=%lld\n", k->name,
+                        (long long)*(const int64_t *)(const void *)(
+                            (const char *)cfg + k->offset));
+        } else {
+            const char *v = *str_field_c(cfg, k);
+
+            st_buf_addf(out, "%s=%s\n", k->name, v ? v : "");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/*
+ * log.c: text and JSON-lines diagnostics. JSON goes through jansson so that
+ * every string is escaped correctly.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "banned.h"
+
+static const char *const level_names[] = {"error", "warning", "info",
+                                          "debug"};
+
+void
+st_log_init(struct st_log *log, FILE *out, enum st_log_format format)
+{
+    memset(log, 0, sizeof(*log));
+    log->out = out;
+    log->format = format;
+    log->level = ST_LOG_INFO;
+    log->prog = "settle";
+}
+
+static void
+emit_json(struct st_log *log, enum st_log_level level, const char *stage,
+          const struct st_log_field *fields, size_t nfields, const char *msg)
+{
+    json_t *o = json_object();
+    char ts[32];
+    struct tm tm;
+    time_t now = log->clock != NULL ? log->clock() : time(NULL);
+    char *line = NULL;
+    size_t i;
+
+    if (o == NULL)
+        return;
+    if (gmtime_r(&now, &tm) == NULL ||
+        strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        ts[0] = '\0';
+    json_object_set_new(o, "ts", json_string(ts));
+    json_object_set_new(o, "level", json_string(level_names[level]));
+    json_object_set_new(o, "stage", json_string(stage ? stage : "main"));
+    json_object_set_new(o, "msg", json_string(msg));
+    for (i = 0; i < nfields; i++) {
+        if (fields[i].s != NULL)
+            json_object_set_new(o, fields[i].key, json_string(fields[i].s));
+        else
+            json_object_set_new(o, fields[i].key, json_integer(fields[i].i));
+    }
+    line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (line != NULL) {
+        fputs(line, log->out);
+        fputc('\n', log->out);
+        free(line);
+    }
+    json_decref(o);
+}
+
+static void
+emit_text(struct st_log *log, enum st_log_level level, const char *stage,
+          const struct st_log_field *fields, size_t nfields, const char *msg)
+{
+    size_t i;
+
+    fprintf(log->out, "%s: ", log->prog);
+    if (stage != NULL)
+        fprintf(log->out, "%s: ", stage);
+    if (level != ST_LOG_INFO)
+        fprintf(log->out, "%s: ", level_names[level]);
+    fputs(msg, log->out);
+    for (i = 0; i < nfields; i++) {
+        if (fields[i].s != NULL)
+            fprintf(log->out, " %s=%s", fields[i].key, fields[i].s);
+        else
+            fprintf(log->out, " %s=%lld", fields[i].key,
+                    (long long)fields[i].i);
+    }
+    fputc('\n', log->out);
+}
+
+static void
+vlog(struct st_log *log, enum st_log_level level, const char *stage,
+     const struct st_log_field *fields, size_t nfields, const char *fmt,
+     va_list ap)
+{
+    char msg[2048];
+
+    if (log == NULL || log->out == NULL || level > log->level)
+        return;
+    /* A message cut short at 2 KiB is still a useful message. */
+    if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+        msg[0] = '\0';
+    if (log->format == ST_LOG_JSON)
+        emit_json(log, level, stage, fields, nfields, msg);
+    else
+        emit_text(log, level, stage, fields, nfields, msg);
+    fflush(log->out);
+}
+
+void
+st_log_msg(struct st_log *log, enum st_log_level level, const char *stage,
+           const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(log, level, stage, NULL, 0, fmt, ap);
+    va_end(ap);
+}
+
+void
+st_log_fields(struct st_log *log, enum st_log_level level, const char *stage,
+              const struct st_log_field *fields, size_t nfields,
+              const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(log, level, stage, fields, nfields, fmt, ap);
+    va_end(ap);
+}
+
+void
+st_log_err(struct st_log *log, const char *stage, const struct st_err *err)
+{
+    struct st_log_field f[3];
+    size_t n = 0;
+    char where[300];
+
+    if (log == NULL || err == NULL)
+        return;
+    where[0] = '\0';
+    if (err->file[0] != '\0') {
+        int w;
+
+        if (err->line > 0 && err->col > 0)
+            w = snprintf(where, sizeof(where), "%s:%ld:%ld: ", err->file,
+                         err->line, err->col);
+        else if (err->line > 0)
+            w = snprintf(where, sizeof(where), "%s:%ld: ", err->file,
+                         err->line);
+        else
+            w = snprintf(where, sizeof(where), "%s: ", err->file);
+        if (w < 0)
+            where[0] = '\0';
+    }
+    if (log->format == ST_LOG_JSON) {
+        f[n++] = (struct st_log_field){"error", st_strerror(err->code), 0};
+        if (err->sqlstate[0] != '\0')
+            f[n++] = (struct st_log_field){"sqlstate", err->sqlstate, 0};
+        if (err->detail[0] != '\0')
+            f[n++] = (struct st_log_field){"detail", err->detail, 0};
+        st_log_fields(log, ST_LOG_ERROR, stage, f, n, "%s%s", where,
+                      err->msg[0] ? err->msg : st_strerror(err->code));
+        return;
+    }
+    st_log_msg(log, ST_LOG_ERROR, stage, "%s%s", where,
+               err->msg[0] ? err->msg : st_strerror(err->code));
+    if (log->level < ST_LOG_ERROR)
+        return;
+    if (err->detail[0] != '\0')
+        fprintf(log->out, "%s: detail: %s\n", log->prog, err->detail);
+    if (err->hint[0] != '\0')
+        fprintf(log->out, "%s: hint: %s\n", log->prog, err->hint);
+}
+
+void
+st_log_progress(struct st_log *log, const char *stage, uint64_t done,
+                uint64_t total, const char *unit)
+{
+    if (log == NULL || !log->progress || log->format != ST_LOG_TEXT ||
+        log->level < ST_LOG_INFO)
+        return;
+    if (total > 0)
+        fprintf(log->out, "\r%s: %s: %llu/%llu %s", log->prog, stage,
+                (unsigned long long)done, (unsigned long long)total, unit);
+    else
+        fprintf(log->out, "\r%s: %s: %llu %s", log->prog, stage,
+                (unsigned long long)done, unit);
+    if (total > 0 && done >= total)
+        fputc('\n', log->out);
+    fflush(log->out);
+}

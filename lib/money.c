@@ -1,0 +1,327 @@
+/*
+ * money.c: parse, format, add and convert integer money.
+ */
+#include <string.h>
+
+#include "money.h"
+#include "banned.h"
+
+static int
+is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* v = v * 10 + d, or -1 on overflow past INT64_MAX. */
+static int
+push_digit(int64_t *v, int d)
+{
+    if (*v > (INT64_MAX - d) / 10)
+        return -1;
+    *v = *v * 10 + d;
+    return 0;
+}
+
+int
+st_money_parse(const char *s, size_t len, int exponent, unsigned flags,
+               int64_t *out, struct st_err *err)
+{
+    size_t i = 0;
+    int neg = 0;
+    int64_t v = 0;
+    int ndigits = 0;   /* integer digits */
+    int group = -1;    /* digits since the last ',' (-1: none seen) */
+    int frac = 0;      /* fraction digits kept */
+    int i_len = (int)(len > 64 ? 64 : len);
+
+    *out = 0;
+    if (exponent < 0 || exponent > 18)
+        return st_err_set(err, ST_ERR_INTERNAL, "bad exponent %d", exponent);
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    for (; i < len && s[i] != '.'; i++) {
+        if (s[i] == ',' && (flags & ST_MONEY_THOUSANDS)) {
+            /* first group 1-3 digits, later groups exactly 3 */
+            if (ndigits == 0 || (group >= 0 && group != 3) ||
+                (group < 0 && ndigits > 3))
+                goto junk;
+            group = 0;
+            continue;
+        }
+        if (!is_digit(s[i]))
+            goto junk;
+        if (push_digit(&v, s[i] - '0') != 0)
+            goto overflow;
+        ndigits++;
+        if (group >= 0)
+            group++;
+    }
+    if (ndigits == 0 || (group >= 0 && group != 3))
+        goto junk;
+    if (i < len) {
+        i++; /* '.' */
+        if (i == len)
+            goto junk;
+        for (; i < len; i++) {
+            if (!is_digit(s[i]))
+                goto junk;
+            if (frac < exponent) {
+                if (push_digit(&v, s[i] - '0') != 0)
+                    goto overflow;
+                frac++;
+            } else if (s[i] != '0') {
+                return st_err_set(err, ST_ERR_DATA,
+                                  "amount '%.*s' has more than %d decimal%s",
+                                  i_len, s, exponent,
+                                  exponent == 1 ? "" : "s");
+            }
+        }
+    }
+    for (; frac < exponent; frac++)
+        if (push_digit(&v, 0) != 0)
+            goto overflow;
+    *out = neg ? -v : v;
+    return 0;
+junk:
+    return st_err_set(err, ST_ERR_DATA, "invalid amount '%.*s'", i_len, s);
+overflow:
+    return st_err_set(err, ST_ERR_OVERFLOW, "amount '%.*s' is out of range",
+                      i_len, s);
+}
+
+int
+st_money_format(int64_t v, int exponent, char decimal_sep, char *out,
+                size_t size)
+{
+    char tmp[ST_MONEY_FMT_MAX];
+    size_t n = 0;
+    size_t len;
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int digits = 0;
+    size_t i;
+
+    if (exponent < 0 || exponent > 18)
+        return ST_ERR_INTERNAL;
+    /* Digits in reverse, with the point after `exponent` of them. */
+    do {
+        tmp[n++] = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+        digits++;
+        if (digits == exponent)
+            tmp[n++] = decimal_sep;
+    } while (mag > 0 || digits <= exponent);
+    if (tmp[n - 1] == decimal_sep)
+        tmp[n++] = '0';
+    if (v < 0)
+        tmp[n++] = '-';
+    len = n;
+    if (len + 1 > size) {
+        if (size > 0)
+            out[0] = '\0';
+        return ST_ERR_TOOLONG;
+    }
+    for (i = 0; i < len; i++)
+        out[i] = tmp[len - 1 - i];
+    out[len] = '\0';
+    return (int)len;
+}
+
+int
+st_money_add(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+
+    if (__builtin_add_overflow(a, b, &r))
+        return ST_ERR_OVERFLOW;
+    *out = r;
+    return 0;
+}
+
+int
+st_money_sub(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+
+    if (__builtin_sub_overflow(a, b, &r))
+        return ST_ERR_OVERFLOW;
+    *out = r;
+    return 0;
+}
+
+int
+st_rate_parse(const char *s, size_t len, struct st_rate *out,
+              struct st_err *err)
+{
+    size_t i = 0;
+    int64_t v = 0;
+    int digits = 0;
+    int scale = 0;
+    int seen_point = 0;
+    int i_len = (int)(len > 64 ? 64 : len);
+
+    out->value = 0;
+    out->scale = 0;
+    if (len == 0)
+        goto junk;
+    for (; i < len; i++) {
+        if (s[i] == '.' && !seen_point && i > 0 && i + 1 < len) {
+            seen_point = 1;
+            continue;
+        }
+        if (!is_digit(s[i]))
+            goto junk;
+        if (v == 0 && s[i] == '0' && !seen_point)
+            continue; /* leading zeros */
+        if (digits == 18 || push_digit(&v, s[i] - '0') != 0)
+            return st_err_set(err, ST_ERR_DATA,
+                              "rate '%.*s' has too many digits", i_len, s);
+        if (v > 0)
+            digits++;
+        if (seen_point)
+            scale++;
+    }
+    if (v == 0)
+        return st_err_set(err, ST_ERR_DATA, "rate '%.*s' is zero", i_len, s);
+    out->value = v;
+    out->scale = scale;
+    return 0;
+junk:
+    return st_err_set(err, ST_ERR_DATA, "invalid rate '%.*s'", i_len, s);
+}
+
+st_i128
+st_i128_div_half_even(st_i128 n, st_i128 d)
+{
+    st_i128 q = n / d;
+    st_i128 r = n % d;
+    st_i128 ar = r < 0 ? -r : r;
+    st_i128 ad = d < 0 ? -d : d;
+    int neg = (n < 0) != (d < 0);
+
+    if (ar * 2 > ad || (ar * 2 == ad && (q % 2) != 0))
+        q += neg ? -1 : 1;
+    return q;
+}
+
+/* *v *= 10^k, or -1 on overflow. */
+static int
+mul_pow10(st_i128 *v, int k)
+{
+    while (k-- > 0)
+        if (__builtin_mul_overflow(*v, (st_i128)10, v))
+            return -1;
+    return 0;
+}
+
+int
+st_money_convert(int64_t amount, int from_exp, int to_exp,
+                 const struct st_rate *num, const struct st_rate *den,
+                 int64_t *out, struct st_err *err)
+{
+    st_i128 n = amount;
+    st_i128 d = den->value;
+    st_i128 q;
+    int k = to_exp - from_exp - num->scale + den->scale;
+
+    *out = 0;
+    if (num->value <= 0 || den->value <= 0)
+        return st_err_set(err, ST_ERR_INTERNAL, "conversion by a zero rate");
+    if (__builtin_mul_overflow(n, (st_i128)num->value, &n) ||
+        mul_pow10(k >= 0 ? &n : &d, k >= 0 ? k : -k) != 0)
+        goto overflow;
+    q = st_i128_div_half_even(n, d);
+    if (q > INT64_MAX || q < -INT64_MAX)
+        goto overflow;
+    *out = (int64_t)q;
+    return 0;
+overflow:
+    return st_err_set(err, ST_ERR_OVERFLOW,
+                      "conversion of %lld minor units overflows",
+                      (long long)amount);
+}
+
+int
+st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
+                     int sig, char *out, size_t size)
+{
+    st_i128 n = num->value;
+    st_i128 d = den->value;
+    st_i128 lo;
+    st_i128 hi;
+    st_i128 q;
+    int e = 0; /* value = (n / d) * 10^(p), p = den.scale - num.scale - e */
+    int p;
+    char digits[64];
+    int nd = 0;
+    char tmp[96];
+    size_t len = 0;
+    int i;
+
+    if (sig < 1 || sig > 30 || n <= 0 || d <= 0)
+        return ST_ERR_INTERNAL;
+    lo = 1;
+    if (mul_pow10(&lo, sig - 1) != 0)
+        return ST_ERR_OVERFLOW;
+    hi = lo * 10;
+    /* Scale so that lo <= n / d < hi. */
+    while (n / d < lo) {
+        if (mul_pow10(&n, 1) != 0)
+            return ST_ERR_OVERFLOW;
+        e++;
+    }
+    while (n / d >= hi) {
+        if (mul_pow10(&d, 1) != 0)
+            return ST_ERR_OVERFLOW;
+        e--;
+    }
+    q = st_i128_div_half_even(n, d);
+    if (q == hi) {
+        q /= 10;
+        e--;
+    }
+    p = den->scale - num->scale - e;
+    while (q > 0) {
+        digits[nd++] = (char)('0' + (int)(q % 10));
+        q /= 10;
+    }
+    /* digits[] is reversed; the number is digits * 10^p. */
+    if (p >= 0) {
+        for (i = nd - 1; i >= 0; i--)
+            tmp[len++] = digits[i];
+        for (i = 0; i < p && len < sizeof(tmp) - 1; i++)
+            tmp[len++] = '0';
+    } else {
+        int point = -p; /* digits after the decimal point */
+        int first = 0;  /* lowest digit index kept (strip trailing zeros) */
+
+        while (first < point && first < nd && digits[first] == '0')
+            first++;
+        if (point >= nd) {
+            tmp[len++] = '0';
+            if (first < point) {
+                tmp[len++] = '.';
+                for (i = point; i > nd && len < sizeof(tmp) - 1; i--)
+                    tmp[len++] = '0';
+            }
+            for (i = nd - 1; i >= first; i--)
+                tmp[len++] = digits[i];
+        } else {
+            for (i = nd - 1; i >= point; i--)
+                tmp[len++] = digits[i];
+            if (first < point)
+                tmp[len++] = '.';
+            for (i = point - 1; i >= first; i--)
+                tmp[len++] = digits[i];
+        }
+    }
+    if (len + 1 > size) {
+        if (size > 0)
+            out[0] = '\0';
+        return ST_ERR_TOOLONG;
+    }
+    memcpy(out, tmp, len);
+    out[len] = '\0';
+    return (int)len;
+}

@@ -1,0 +1,63 @@
+# tests/lib.sh: helpers for the shell tests in tests/integration/ and
+# tests/e2e/. Source it; call ok/fail/expect_*; end with `finish`.
+# Each script prints "ok - NAME" or "not ok - NAME" per check and, at the
+# end, "NAME: N passed, N failed".
+
+T_PASS=0
+T_FAIL=0
+T_NAME=$(basename "$0" .sh)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SETTLE=${SETTLE:-$BUILD/bin/settle}
+SHARED=${SHARED:-$TOP/../shared}
+T_TMP=$(mktemp -d)
+trap 'rm -rf "$T_TMP"' EXIT
+
+ok() {
+    T_PASS=$((T_PASS + 1))
+    echo "ok - $1"
+}
+
+fail() {
+    T_FAIL=$((T_FAIL + 1))
+    echo "not ok - $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+    return 0
+}
+
+# run CMD...: runs CMD, keeping stdout in $OUT, stderr in $ERR and the exit
+# status in $RC.
+run() {
+    "$@" > "$T_TMP/out" 2> "$T_TMP/err"
+    RC=$?
+    OUT=$(cat "$T_TMP/out")
+    ERR=$(cat "$T_TMP/err")
+}
+
+# expect_rc NAME WANT: checks $RC.
+expect_rc() {
+    if [ "$RC" -eq "$2" ]; then ok "$1"; else
+        fail "$1" "exit $RC, want $2; stderr: $ERR"; fi
+}
+
+# expect_match NAME TEXT PATTERN: grep -E PATTERN in TEXT.
+expect_match() {
+    if printf '%s\n' "$2" | grep -qE -- "$3"; then ok "$1"; else
+        fail "$1" "no match for /$3/ in: $2"; fi
+}
+
+# expect_same NAME FILE1 FILE2: byte-for-byte equality.
+expect_same() {
+    if cmp -s "$2" "$3"; then ok "$1"; else
+        fail "$1" "$(diff "$2" "$3" | head -20)"; fi
+}
+
+# skip NAME WHY: records nothing, says why.
+skip() {
+    echo "skip - $1: $2"
+}
+
+finish() {
+    echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+    [ "$T_FAIL" -eq 0 ]
+}
