@@ -1,14 +1,60 @@
 /*
- * db.c: `settle db`. Not built yet: it says so and exits 70 rather than
- * pretend.
+ * db.c: `settle db migrate`, the schema migrations of sql/migrations,
+ * applied in order, each in a transaction, recorded, safe to rerun.
  */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
 #include "settle.h"
 #include "banned.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: settle db migrate\n"
+            "\n"
+            "Applies the migrations of sql/migrations (embedded in the\n"
+            "binary) that the database named by 'database' has not seen,\n"
+            "in order, each in its own transaction. Safe to run again.\n"
+            "settle never creates or replaces the ledger view\n"
+            "settle.ledger_entry: that is yours (see the README).\n");
+}
 
 int
 cmd_db(struct st_cli *cli, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_not_built(cli, "db");
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct st_db *db = NULL;
+    int applied = 0;
+    int version = 0;
+    int rc;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (optind + 1 != argc || strcmp(argv[optind], "migrate") != 0)
+        return cli_usage_error("db", "want 'db migrate'");
+    rc = st_db_connect(cli->cfg.database, &db, &cli->err);
+    if (rc == 0)
+        rc = st_db_migrate(db, &cli->log, &applied, &cli->err);
+    if (rc == 0)
+        rc = st_db_schema_version(db, &version, &cli->err);
+    st_db_close(db);
+    if (rc != 0)
+        return cli_fail(cli, "migrate", rc);
+    st_log_msg(&cli->log, ST_LOG_INFO, "migrate",
+               "schema at version %d (%d applied now)", version, applied);
+    return EXIT_OK;
 }

@@ -1,3 +1,11 @@
--- 001_schema.sql: settle's own schema. Everything settle writes lives here;
--- the merchant's ledger is only ever read, through settle.ledger_entry.
+-- 001_schema.sql: settle's own schema and the migration ledger.
+-- Everything settle writes lives in schema settle; the merchant's ledger is
+-- only ever read, through the view settle.ledger_entry (DESIGN.md section 5),
+-- which the merchant defines and no migration creates or replaces.
 CREATE SCHEMA IF NOT EXISTS settle;
+
+CREATE TABLE IF NOT EXISTS settle.schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
