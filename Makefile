@@ -15,6 +15,7 @@
 # builds into $(O)/san; V=1 shows the commands; WERROR= drops -Werror locally.
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 .DEFAULT_GOAL := all
 

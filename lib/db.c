@@ -13,6 +13,7 @@
 
 struct st_db {
     PGconn *conn;
+    int depth; /* open transaction levels: 0 none, 1 BEGIN, >1 savepoints */
 };
 
 /* Key space of settle's advisory locks: ("settle" in ASCII) and migrations. */
@@ -210,22 +211,61 @@ st_db_query(struct st_db *db, const char *name, int nparams,
     return run_params(db, sql, name, nparams, params, out, err);
 }
 
+/* Runs a transaction-control statement naming savepoint level n. */
+static int
+exec_level(struct st_db *db, const char *verb, int n, struct st_err *err)
+{
+    char sql[64];
+
+    if (snprintf(sql, sizeof(sql), "%s settle_sp%d", verb, n) >=
+        (int)sizeof(sql))
+        return st_err_set(err, ST_ERR_INTERNAL, "savepoint name too long");
+    return st_db_exec(db, sql, err);
+}
+
 int
 st_db_begin(struct st_db *db, struct st_err *err)
 {
-    return st_db_exec(db, "BEGIN", err);
+    int rc = db->depth == 0 ? st_db_exec(db, "BEGIN", err)
+                            : exec_level(db, "SAVEPOINT", db->depth, err);
+
+    if (rc == 0)
+        db->depth++;
+    return rc;
 }
 
 int
 st_db_commit(struct st_db *db, struct st_err *err)
 {
-    return st_db_exec(db, "COMMIT", err);
+    int rc;
+
+    if (db->depth == 0)
+        return st_err_set(err, ST_ERR_INTERNAL, "commit outside a "
+                                                "transaction");
+    rc = db->depth == 1 ? st_db_exec(db, "COMMIT", err)
+                        : exec_level(db, "RELEASE SAVEPOINT", db->depth - 1,
+                                     err);
+    if (rc == 0 || db->depth == 1)
+        db->depth--;
+    return rc;
 }
 
 void
 st_db_rollback(struct st_db *db)
 {
-    PQclear(PQexec(db->conn, "ROLLBACK"));
+    if (db->depth == 0)
+        return;
+    if (db->depth == 1)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    else
+        exec_level(db, "ROLLBACK TO SAVEPOINT", db->depth - 1, NULL);
+    db->depth--;
+}
+
+int
+st_db_in_transaction(const struct st_db *db)
+{
+    return db->depth > 0;
 }
 
 int

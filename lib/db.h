@@ -63,10 +63,19 @@ int st_db_query_text(struct st_db *db, const char *sql, int nparams,
                      const char *const *params, PGresult **out,
                      struct st_err *err);
 
-/* BEGIN, COMMIT and ROLLBACK. Rollback never fails loudly. */
+/*
+ * Transactions nest: the outermost st_db_begin is BEGIN, inner ones are
+ * SAVEPOINTs, and st_db_commit / st_db_rollback end the innermost level.
+ * So a stage function always wraps its own work in begin/commit, and a
+ * caller (settle run, settle rerun) may wrap several stages in one outer
+ * transaction, which rerun rolls back. Rollback never fails loudly.
+ */
 int st_db_begin(struct st_db *db, struct st_err *err);
 int st_db_commit(struct st_db *db, struct st_err *err);
 void st_db_rollback(struct st_db *db);
+
+/* 1 inside a transaction opened with st_db_begin, else 0. */
+int st_db_in_transaction(const struct st_db *db);
 
 /*
  * Starts `COPY ... FROM STDIN` (copy_sql is the whole COPY statement), sends
