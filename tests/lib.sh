@@ -28,10 +28,10 @@ fail() {
 # run CMD...: runs CMD, keeping stdout in $OUT, stderr in $ERR and the exit
 # status in $RC.
 run() {
-    "$@" > "$T_TMP/out" 2> "$T_TMP/err"
+    "$@" > "$T_TMP/.run-out" 2> "$T_TMP/.run-err"
     RC=$?
-    OUT=$(cat "$T_TMP/out")
-    ERR=$(cat "$T_TMP/err")
+    OUT=$(cat "$T_TMP/.run-out")
+    ERR=$(cat "$T_TMP/.run-err")
 }
 
 # expect_rc NAME WANT: checks $RC.
