@@ -1,14 +1,172 @@
 /*
- * run.c: `settle run`. Not built yet: it says so and exits 70 rather than
- * pretend.
+ * run.c: `settle run`, the nightly job: fetch, normalize, reconcile and
+ * report one business date (yesterday by default) or a range, resuming a
+ * date where its last run stopped, with one closing summary line per date
+ * and the metrics textfile at the end.
  */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "metrics.h"
+#include "run.h"
 #include "settle.h"
 #include "banned.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: settle run [--date D | --from D1 --to D2]\n"
+            "                  [--source api|dir:PATH] [--fail-on-exceptions]\n"
+            "\n"
+            "Runs the nightly job for one business date (default: yesterday\n"
+            "in the configured timezone) or each date of a range, in order:\n"
+            "fetch, normalize, reconcile, report. A date whose last run\n"
+            "failed resumes at the stage that failed. Two runs of the same\n"
+            "seller and date never overlap: the second exits 75.\n"
+            "\n"
+            "  --date D              one business date, YYYY-MM-DD\n"
+            "  --from D1 --to D2     every date from D1 to D2, inclusive\n"
+            "  --source SRC          api (default) or dir:PATH of reports\n"
+            "                        downloaded by hand\n"
+            "  --fail-on-exceptions  exit 1 when reconciliation found\n"
+            "                        exceptions (the run still completes)\n"
+            "\n"
+            "Prints one summary line per date on stdout.\n");
+}
+
+static int
+parse_source(const char *s)
+{
+    return strcmp(s, "api") == 0 || (strncmp(s, "dir:", 4) == 0 && s[4]);
+}
+
+static void
+write_metrics(struct st_cli *cli, struct st_run_summary *sum)
+{
+    struct st_err err;
+
+    if (cli->cfg.metrics_file == NULL || cli->cfg.metrics_file[0] == '\0')
+        return;
+    if (st_metrics_write(&sum->metrics, cli->cfg.metrics_file, &err) != 0)
+        st_log_err(&cli->log, "run", &err);
+}
 
 int
 cmd_run(struct st_cli *cli, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_not_built(cli, "run");
+    static const struct option opts[] = {
+        {"date", required_argument, NULL, 'd'},
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"source", required_argument, NULL, 's'},
+        {"fail-on-exceptions", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *date_arg = NULL;
+    const char *from_arg = NULL;
+    const char *to_arg = NULL;
+    const char *source = "api";
+    int fail_on_exceptions = 0;
+    int32_t from = 0;
+    int32_t to = 0;
+    int32_t d;
+    struct st_db *db = NULL;
+    struct st_run_ctx ctx;
+    struct st_run_summary sum;
+    int64_t exceptions = 0;
+    int rc = 0;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            date_arg = optarg;
+            break;
+        case 'f':
+            from_arg = optarg;
+            break;
+        case 't':
+            to_arg = optarg;
+            break;
+        case 's':
+            source = optarg;
+            break;
+        case 'x':
+            fail_on_exceptions = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("run", "unexpected argument '%s'",
+                               argv[optind]);
+    if (date_arg != NULL && (from_arg != NULL || to_arg != NULL))
+        return cli_usage_error("run", "--date and --from/--to exclude each "
+                                      "other");
+    if ((from_arg == NULL) != (to_arg == NULL))
+        return cli_usage_error("run", "--from and --to go together");
+    if (!parse_source(source))
+        return cli_usage_error("run", "--source wants api or dir:PATH, not "
+                                      "'%s'",
+                               source);
+    if (date_arg != NULL && cli_parse_date(cli, date_arg, &from) != 0)
+        return cli_usage_error("run", "%s", cli->err.msg);
+    if (from_arg != NULL && (cli_parse_date(cli, from_arg, &from) != 0 ||
+                             cli_parse_date(cli, to_arg, &to) != 0))
+        return cli_usage_error("run", "%s", cli->err.msg);
+    if (from_arg != NULL && to < from)
+        return cli_usage_error("run", "--to is before --from");
+    if (date_arg != NULL)
+        to = from;
+    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
+        return cli_fail(cli, "run", rc);
+    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+        return cli_fail(cli, "run", rc);
+    if (date_arg == NULL && from_arg == NULL) {
+        if ((rc = st_run_yesterday(db, &cli->cfg, &from, &cli->err)) != 0)
+            goto out;
+        to = from;
+    }
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.db = db;
+    ctx.cfg = &cli->cfg;
+    ctx.source = source;
+    ctx.out_dir = cli->cfg.out_dir;
+    ctx.log = &cli->log;
+    for (d = from; d <= to; d++) {
+        ctx.date = d;
+        rc = st_run_date(&ctx, st_run_stages, st_run_nstages, &sum,
+                         &cli->err);
+        sum.metrics.date = ctx.date_s;
+        write_metrics(cli, &sum);
+        if (rc != 0)
+            goto out;
+        exceptions += sum.exceptions;
+        printf("%s %s: %lld lines, %lld exceptions, %lld open disputes, "
+               "statements in %s/%s/%s\n",
+               cli->cfg.seller_id, ctx.date_s, (long long)sum.lines,
+               (long long)sum.exceptions, (long long)sum.open_disputes,
+               ctx.out_dir, cli->cfg.seller_id, ctx.date_s);
+        fflush(stdout);
+    }
+out:
+    st_db_close(db);
+    if (rc != 0)
+        return cli_fail(cli, "run", rc);
+    if (fail_on_exceptions && exceptions > 0) {
+        st_log_msg(&cli->log, ST_LOG_WARN, "run",
+                   "%lld exceptions found (--fail-on-exceptions)",
+                   (long long)exceptions);
+        return EXIT_DIFFERENT;
+    }
+    return EXIT_OK;
 }

@@ -1,0 +1,39 @@
+-- select_run_summary.sql: the closing figures of a run, and its metrics.
+-- $1 seller_id text, $2 business_date date
+-- Returns one row per figure: (what, label, n) where what is 'lines' (label
+-- = kind), 'exceptions' (label = status, or 'unknown_kind' for lines of an
+-- unknown transaction type), 'open_disputes', 'last_success' (label empty,
+-- n = epoch seconds) or 'oldest_unprocessed_days'.
+SELECT 'lines' AS what, kind AS label, count(*) AS n
+  FROM settle.settlement_line
+ WHERE seller_id = $1 AND business_date = $2::date
+ GROUP BY kind
+UNION ALL
+SELECT 'exceptions',
+       CASE WHEN kind = 'unknown' THEN 'unknown_kind' ELSE status END,
+       count(*)
+  FROM settle.recon_result
+ WHERE seller_id = $1 AND business_date = $2::date
+   AND (kind = 'unknown' OR status IN ('amount_mismatch', 'fee_mismatch',
+        'missing_in_ledger', 'missing_in_settlement',
+        'duplicate_in_settlement', 'payout_mismatch', 'unknown_type'))
+ GROUP BY 2
+UNION ALL
+SELECT 'open_disputes', '', count(*)
+  FROM settle.dispute d
+ WHERE d.seller_id = $1
+   AND NOT EXISTS (SELECT 1 FROM settle.dispute_outcome o
+                    WHERE o.seller_id = d.seller_id
+                      AND o.case_id = d.case_id)
+UNION ALL
+SELECT 'last_success', '',
+       coalesce(extract(epoch FROM max(reported_at))::bigint, 0)
+  FROM settle.run
+ WHERE seller_id = $1 AND status = 'reported'
+UNION ALL
+SELECT 'oldest_unprocessed_days', '',
+       coalesce(floor(extract(epoch FROM now() - min(r.settlement_end))
+                      / 86400)::bigint, -1)
+  FROM settle.raw_report r
+  LEFT JOIN settle.run u USING (seller_id, business_date)
+ WHERE r.seller_id = $1 AND u.status IS DISTINCT FROM 'reported'
