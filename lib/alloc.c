@@ -46,6 +46,8 @@ st_calloc(size_t count, size_t size)
         return NULL;
     if (count == 0 || size == 0)
         return calloc(1, 1);
+    if (count > SIZE_MAX / size)
+        return NULL;
     return calloc(count, size);
 }
 

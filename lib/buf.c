@@ -37,7 +37,8 @@ st_buf_reset(struct st_buf *b)
 {
     b->len = 0;
     b->err = 0;
-    b->data[0] = '\0';
+    if (b->cap > 0) /* never write the shared empty string */
+        b->data[0] = '\0';
 }
 
 int

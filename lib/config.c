@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "currency.h"
 #include "banned.h"
 
 enum key_type { K_STR, K_INT, K_ENUM };
@@ -20,16 +21,16 @@ struct key {
     const char *name;
     enum key_type type;
     size_t offset;
-    int64_t min, max;   /* K_INT bounds */
-    const char *def;    /* default as text; NULL = unset */
+    int64_t min, max;    /* K_INT bounds */
+    const char *def;     /* default as text; NULL = unset */
     const char *choices; /* K_ENUM: values separated by '|' */
-    int secret;         /* 1: mask in config show */
-    int shapes_output;  /* 1: part of the manifest's config digest */
+    int secret;          /* 1: mask in config show */
+    int shapes_output;   /* 1: part of the manifest's config digest */
 };
 
-#define STR(f) K_STR, offsetof(struct st_config, f), 0, 0
+#define STR(f)         K_STR, offsetof(struct st_config, f), 0, 0
 #define INT(f, lo, hi) K_INT, offsetof(struct st_config, f), lo, hi
-#define ENUM(f) K_ENUM, offsetof(struct st_config, f), 0, 0
+#define ENUM(f)        K_ENUM, offsetof(struct st_config, f), 0, 0
 
 static const struct key keys[ST_CONFIG_NKEYS] = {
     {"database", STR(database), "", NULL, 1, 0},
@@ -37,9 +38,8 @@ static const struct key keys[ST_CONFIG_NKEYS] = {
     {"environment", ENUM(environment), "live", "live|sandbox", 0, 0},
     {"public_key_id", STR(public_key_id), NULL, NULL, 0, 0},
     {"private_key_file", STR(private_key_file), NULL, NULL, 0, 0},
-    {"signature_algorithm", ENUM(signature_algorithm),
-     "AMZN-PAY-RSASSA-PSS-V2", "AMZN-PAY-RSASSA-PSS-V2|AMZN-PAY-RSASSA-PSS",
-     0, 0},
+    {"signature_algorithm", ENUM(signature_algorithm), "AMZN-PAY-RSASSA-PSS-V2",
+     "AMZN-PAY-RSASSA-PSS-V2|AMZN-PAY-RSASSA-PSS", 0, 0},
     {"api_base_url", STR(api_base_url), NULL, NULL, 0, 0},
     {"ca_file", STR(ca_file), NULL, NULL, 0, 0},
     {"seller_id", STR(seller_id), NULL, NULL, 0, 1},
@@ -135,49 +135,57 @@ enum_ok(const char *choices, const char *v)
     return 0;
 }
 
-/* "USD:0,JPY:0,EUR:1" into cfg->tolerances. */
+/*
+ * Parses "USD:0,JPY:0,EUR:1" into t[] (*n entries; none for ""). Each code
+ * must be an ISO 4217 currency, listed once; each value 0 or more.
+ */
 static int
-parse_tolerance(struct st_config *cfg, const char *s, struct st_err *err)
+parse_tolerance(const char *s, struct st_tolerance *t, int *n,
+                struct st_err *err)
 {
-    struct st_tolerance t[ST_CONFIG_MAX_TOLERANCES];
-    int n = 0;
     const char *p = s;
+    char item[64];
+    size_t len;
+    int i;
 
-    while (*p != '\0') {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        char item[64];
-        char *colon;
-        int i;
-
+    *n = 0;
+    if (*s == '\0')
+        return 0;
+    for (;;) {
+        len = strcspn(p, ",");
         while (len > 0 && isspace((unsigned char)*p)) {
             p++;
             len--;
         }
-        if (len == 0 || len >= sizeof(item) ||
-            n == ST_CONFIG_MAX_TOLERANCES)
+        if (len == 0 || len >= sizeof(item) || *n == ST_CONFIG_MAX_TOLERANCES)
             goto bad;
         memcpy(item, p, len);
         item[len] = '\0';
         while (len > 0 && isspace((unsigned char)item[len - 1]))
             item[--len] = '\0';
-        colon = strchr(item, ':');
-        if (colon == NULL || colon - item != 3)
+        if (len < 5 || item[3] != ':')
             goto bad;
-        for (i = 0; i < 3; i++)
-            if (!isupper((unsigned char)item[i]))
-                goto bad;
-        memcpy(t[n].currency, item, 3);
-        t[n].currency[3] = '\0';
-        if (parse_int(colon + 1, 0, INT64_MAX / 4, &t[n].minor) != 0)
+        if (st_currency_find(item, 3) == NULL)
+            return st_err_set(err, ST_ERR_CONFIG,
+                              "invalid tolerance '%s': unknown currency "
+                              "'%.3s'",
+                              s, item);
+        for (i = 0; i < *n; i++)
+            if (memcmp(t[i].currency, item, 3) == 0)
+                return st_err_set(err, ST_ERR_CONFIG,
+                                  "invalid tolerance '%s': %.3s is listed "
+                                  "twice",
+                                  s, item);
+        memcpy(t[*n].currency, item, 3);
+        t[*n].currency[3] = '\0';
+        if (parse_int(item + 4, 0, INT64_MAX / 4, &t[*n].minor) != 0)
             goto bad;
-        n++;
-        if (end == NULL)
+        (*n)++;
+        p += strcspn(p, ",");
+        if (*p == '\0')
             break;
-        p = end + 1;
+        p++;
     }
-    memcpy(cfg->tolerances, t, sizeof(t[0]) * (size_t)n);
-    cfg->ntolerances = n;
     return 0;
 bad:
     return st_err_set(err, ST_ERR_CONFIG,
@@ -190,48 +198,69 @@ st_config_set(struct st_config *cfg, const char *key, const char *value,
               enum st_config_source source, struct st_err *err)
 {
     const struct key *k = find_key(key, strlen(key));
+    struct st_tolerance tol[ST_CONFIG_MAX_TOLERANCES];
+    int ntol = 0;
+    int is_tol;
+    int64_t iv = 0;
     char *copy = NULL;
     char **sp;
+    int rc = ST_ERR_CONFIG;
 
-    if (k == NULL)
-        return st_err_set(err, ST_ERR_CONFIG, "unknown setting '%s'", key);
+    if (k == NULL) {
+        rc = st_err_set(err, ST_ERR_CONFIG, "unknown setting '%s'", key);
+        goto out;
+    }
+    is_tol = k->offset == offsetof(struct st_config, tolerance);
     switch (k->type) {
     case K_INT:
-        if (parse_int(value, k->min, k->max, int_field(cfg, k)) != 0)
-            return st_err_set(err, ST_ERR_CONFIG,
-                              "invalid %s '%s': want an integer from %lld "
-                              "to %lld",
-                              key, value, (long long)k->min,
-                              (long long)k->max);
+        if (parse_int(value, k->min, k->max, &iv) != 0) {
+            rc = st_err_set(err, ST_ERR_CONFIG,
+                            "invalid %s '%s': want an integer from %lld "
+                            "to %lld",
+                            key, value, (long long)k->min, (long long)k->max);
+            goto out;
+        }
+        *int_field(cfg, k) = iv;
         break;
     case K_ENUM:
-        if (!enum_ok(k->choices, value))
-            return st_err_set(err, ST_ERR_CONFIG,
-                              "invalid %s '%s': want one of %s", key, value,
-                              k->choices);
+        if (!enum_ok(k->choices, value)) {
+            rc = st_err_set(err, ST_ERR_CONFIG,
+                            "invalid %s '%s': want one of %s", key, value,
+                            k->choices);
+            goto out;
+        }
         /* fall through */
     case K_STR:
-        if (strcmp(k->name, "tolerance") == 0 &&
-            parse_tolerance(cfg, value, err) != 0)
-            return err ? err->code : ST_ERR_CONFIG;
-        if (strcmp(k->name, "reporting_currency") == 0 && value[0] != '\0' &&
-            (strlen(value) != 3 || !isupper((unsigned char)value[0]) ||
-             !isupper((unsigned char)value[1]) ||
-             !isupper((unsigned char)value[2])))
-            return st_err_set(err, ST_ERR_CONFIG,
-                              "invalid reporting_currency '%s': want an ISO "
-                              "4217 code such as EUR",
-                              value);
+        if (is_tol && (rc = parse_tolerance(value, tol, &ntol, err)) != 0)
+            goto out;
+        if (k->offset == offsetof(struct st_config, reporting_currency) &&
+            value[0] != '\0' &&
+            st_currency_find(value, strlen(value)) == NULL) {
+            rc = st_err_set(err, ST_ERR_CONFIG,
+                            "invalid reporting_currency '%s': want an ISO "
+                            "4217 code such as EUR",
+                            value);
+            goto out;
+        }
         copy = st_strdup(value);
-        if (copy == NULL)
-            return st_err_set(err, ST_ERR_NOMEM, "out of memory");
+        if (copy == NULL) {
+            rc = st_err_set(err, ST_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         sp = str_field(cfg, k);
         st_free(*sp);
         *sp = copy;
+        copy = NULL; /* transferred */
+        if (is_tol) {
+            memcpy(cfg->tolerances, tol, sizeof(tol[0]) * (size_t)ntol);
+            cfg->ntolerances = ntol;
+        }
         break;
     }
     cfg->source[k - keys] = source;
-    return 0;
+    rc = 0;
+out:
+    return rc;
 }
 
 int
@@ -244,8 +273,7 @@ st_config_init(struct st_config *cfg, struct st_err *err)
     for (i = 0; i < ST_CONFIG_NKEYS; i++) {
         if (keys[i].def == NULL)
             continue;
-        rc = st_config_set(cfg, keys[i].name, keys[i].def, ST_SRC_DEFAULT,
-                           err);
+        rc = st_config_set(cfg, keys[i].name, keys[i].def, ST_SRC_DEFAULT, err);
         if (rc != 0) {
             st_config_release(cfg);
             return rc;
@@ -287,8 +315,7 @@ trim(char *s)
 }
 
 int
-st_config_load_file(struct st_config *cfg, const char *path,
-                    struct st_err *err)
+st_config_load_file(struct st_config *cfg, const char *path, struct st_err *err)
 {
     int rc = ST_ERR_CONFIG;
     FILE *f = NULL;
@@ -341,13 +368,12 @@ st_config_load_file(struct st_config *cfg, const char *path,
     rc = cfg->config_file ? 0 : st_err_set(err, ST_ERR_NOMEM, "out of memory");
 out:
     if (f != NULL)
-        fclose(f);
+        (void)fclose(f); /* read only: nothing to lose */
     return rc;
 }
 
 int
-st_config_load_env(struct st_config *cfg, char *const *envp,
-                   struct st_err *err)
+st_config_load_env(struct st_config *cfg, char *const *envp, struct st_err *err)
 {
     static const char prefix[] = "SETTLE_";
     size_t i;
@@ -389,8 +415,7 @@ st_config_check_key_file(const struct st_config *cfg, struct st_err *err)
     struct stat st;
 
     if (cfg->private_key_file == NULL || cfg->private_key_file[0] == '\0')
-        return st_err_set(err, ST_ERR_CONFIG,
-                          "private_key_file is not set");
+        return st_err_set(err, ST_ERR_CONFIG, "private_key_file is not set");
     if (stat(cfg->private_key_file, &st) != 0)
         return st_err_set(err, ST_ERR_NOINPUT, "cannot read key file '%s': %s",
                           cfg->private_key_file, strerror(errno));
@@ -413,7 +438,8 @@ st_config_require_seller(const struct st_config *cfg, struct st_err *err)
 {
     if (cfg->seller_id == NULL || cfg->seller_id[0] == '\0') {
         st_err_set(err, ST_ERR_CONFIG, "seller_id is not set");
-        st_err_hint(err, "set seller_id in the config file or SETTLE_SELLER_ID");
+        st_err_hint(err,
+                    "set seller_id in the config file or SETTLE_SELLER_ID");
         return ST_ERR_CONFIG;
     }
     return 0;
@@ -430,40 +456,131 @@ st_config_tolerance(const struct st_config *cfg, const char *currency)
     return 0;
 }
 
-/* Appends a conninfo string with any password value replaced by ****. */
+static int
+is_password_key(const char *k, size_t n)
+{
+    return (n == 8 && memcmp(k, "password", 8) == 0) ||
+           (n == 11 && memcmp(k, "sslpassword", 11) == 0);
+}
+
+/* Length of the keyword/value conninfo value at s: 'quoted' or bare. */
+static size_t
+conninfo_value_len(const char *s)
+{
+    size_t i;
+
+    if (s[0] != '\'')
+        return strcspn(s, " \t\n\r\f\v");
+    for (i = 1; s[i] != '\0'; i++) {
+        if (s[i] == '\\' && s[i + 1] != '\0')
+            i++;
+        else if (s[i] == '\'')
+            return i + 1;
+    }
+    return i;
+}
+
+/* "host=x password='a b' dbname=y": each password value becomes ****. */
+static void
+add_masked_keywords(struct st_buf *out, const char *s)
+{
+    static const char ws[] = " \t\n\r\f\v";
+    const char *p = s;
+
+    while (*p != '\0') {
+        const char *key;
+        size_t klen;
+        const char *v;
+        size_t vlen;
+
+        key = p + strspn(p, ws);
+        klen = strcspn(key, "= \t\n\r\f\v");
+        v = key + klen;
+        v += strspn(v, ws);
+        if (*key == '\0') {
+            st_buf_addstr(out, p);
+            return;
+        }
+        if (*v != '=') {
+            /* Not conninfo as libpq reads it: show nothing of the rest. */
+            st_buf_add(out, p, (size_t)(key - p));
+            st_buf_addstr(out, "****");
+            return;
+        }
+        v++;
+        v += strspn(v, ws);
+        vlen = conninfo_value_len(v);
+        st_buf_add(out, p, (size_t)(v - p));
+        if (is_password_key(key, klen))
+            st_buf_addstr(out, "****");
+        else
+            st_buf_add(out, v, vlen);
+        p = v + vlen;
+    }
+}
+
+/*
+ * "postgresql://user:secret@host/db?sslpassword=x": the password of the
+ * user part and every password parameter become ****.
+ */
+static void
+add_masked_uri(struct st_buf *out, const char *s)
+{
+    const char *auth = strstr(s, "://") + 3;
+    size_t alen = strcspn(auth, "/?");
+    const char *at = NULL;
+    const char *p;
+    const char *q;
+    size_t i;
+
+    for (i = 0; i < alen; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    st_buf_add(out, s, (size_t)(auth - s));
+    p = auth;
+    if (at != NULL) {
+        const char *colon = memchr(auth, ':', (size_t)(at - auth));
+
+        if (colon != NULL) {
+            st_buf_add(out, auth, (size_t)(colon + 1 - auth));
+            st_buf_addstr(out, "****");
+            p = at;
+        }
+    }
+    q = strchr(p, '?');
+    if (q == NULL) {
+        st_buf_addstr(out, p);
+        return;
+    }
+    st_buf_add(out, p, (size_t)(q + 1 - p));
+    p = q + 1;
+    while (*p != '\0') {
+        size_t plen = strcspn(p, "&");
+        size_t klen = strcspn(p, "=&");
+
+        if (klen < plen && is_password_key(p, klen)) {
+            st_buf_add(out, p, klen + 1);
+            st_buf_addstr(out, "****");
+        } else {
+            st_buf_add(out, p, plen);
+        }
+        p += plen;
+        if (*p == '&') {
+            st_buf_addch(out, '&');
+            p++;
+        }
+    }
+}
+
+/* Appends a conninfo string or URI with every password replaced by ****. */
 static void
 add_masked_conninfo(struct st_buf *out, const char *s)
 {
-    const char *p = strstr(s, "password");
-    const char *at;
-
-    if (p != NULL) {
-        const char *eq = strchr(p, '=');
-        const char *end;
-
-        if (eq == NULL) {
-            st_buf_addstr(out, s);
-            return;
-        }
-        st_buf_add(out, s, (size_t)(eq + 1 - s));
-        st_buf_addstr(out, "****");
-        end = eq + 1 + strcspn(eq + 1, " &");
-        st_buf_addstr(out, end);
-        return;
-    }
-    /* URI form postgresql://user:secret@host/db */
-    at = strchr(s, '@');
-    if (strstr(s, "://") != NULL && at != NULL) {
-        const char *colon = strchr(strstr(s, "://") + 3, ':');
-
-        if (colon != NULL && colon < at) {
-            st_buf_add(out, s, (size_t)(colon + 1 - s));
-            st_buf_addstr(out, "****");
-            st_buf_addstr(out, at);
-            return;
-        }
-    }
-    st_buf_addstr(out, s);
+    if (strncmp(s, "postgresql://", 13) == 0 ||
+        strncmp(s, "postgres://", 11) == 0)
+        add_masked_uri(out, s);
+    else
+        add_masked_keywords(out, s);
 }
 
 void
@@ -476,9 +593,10 @@ st_config_show(const struct st_config *cfg, struct st_buf *out)
 
         st_buf_addf(out, "%-22s = ", k->name);
         if (k->type == K_INT) {
-            st_buf_addf(out, "%lld",
-                        (long long)*(const int64_t *)(const void *)(
-                            (const char *)cfg + k->offset));
+            st_buf_addf(
+                out, "%lld",
+                (long long)*(const int64_t *)(const void *)((const char *)cfg +
+                                                            k->offset));
         } else {
             const char *v = *str_field_c(cfg, k);
 
@@ -504,9 +622,10 @@ st_config_canonical(const struct st_config *cfg, struct st_buf *out)
         if (!k->shapes_output)
             continue;
         if (k->type == K_INT) {
-            st_buf_addf(out, "%s=%lld\n", k->name,
-                        (long long)*(const int64_t *)(const void *)(
-                            (const char *)cfg + k->offset));
+            st_buf_addf(
+                out, "%s=%lld\n", k->name,
+                (long long)*(const int64_t *)(const void *)((const char *)cfg +
+                                                            k->offset));
         } else {
             const char *v = *str_field_c(cfg, k);
 

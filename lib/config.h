@@ -32,7 +32,7 @@ struct st_tolerance {
     int64_t minor;
 };
 
-#define ST_CONFIG_NKEYS 21
+#define ST_CONFIG_NKEYS          21
 #define ST_CONFIG_MAX_TOLERANCES 64
 
 struct st_config {

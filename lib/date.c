@@ -69,8 +69,7 @@ parse_ymd(const char *s, int *y, int *m, int *d)
     if (digits(s, 4, y) != 0 || s[4] != '-' || digits(s + 5, 2, m) != 0 ||
         s[7] != '-' || digits(s + 8, 2, d) != 0)
         return -1;
-    if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 ||
-        *d > days_in_month(*y, *m))
+    if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
         return -1;
     return 0;
 }
@@ -106,8 +105,7 @@ st_date_format(int32_t days, char *out)
 }
 
 int
-st_datetime_parse(const char *s, size_t len, int64_t *epoch,
-                  struct st_err *err)
+st_datetime_parse(const char *s, size_t len, int64_t *epoch, struct st_err *err)
 {
     int y;
     int mo;
@@ -146,8 +144,9 @@ st_datetime_parse(const char *s, size_t len, int64_t *epoch,
     } else {
         goto bad;
     }
-    *epoch = (int64_t)st_date_from_civil(y, mo, d) * 86400 + h * 3600 +
-             mi * 60 + sec - sign * (zh * 3600 + zm * 60);
+    *epoch = (int64_t)st_date_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
+             (int64_t)mi * 60 + sec -
+             (int64_t)sign * ((int64_t)zh * 3600 + (int64_t)zm * 60);
     return 0;
 bad:
     return st_err_set(err, ST_ERR_DATA,

@@ -15,7 +15,7 @@
 
 #include "err.h"
 
-#define ST_DATE_LEN 10     /* "YYYY-MM-DD" */
+#define ST_DATE_LEN     10 /* "YYYY-MM-DD" */
 #define ST_DATETIME_LEN 20 /* "YYYY-MM-DDTHH:MM:SSZ" */
 
 /* Days since 1970-01-01 of the civil date y-m-d (m 1..12, d 1..31). */
@@ -25,8 +25,7 @@ int32_t st_date_from_civil(int y, int m, int d);
 void st_date_to_civil(int32_t days, int *y, int *m, int *d);
 
 /* Parses exactly "YYYY-MM-DD" (a real calendar date). ST_ERR_DATA if not. */
-int st_date_parse(const char *s, size_t len, int32_t *days,
-                  struct st_err *err);
+int st_date_parse(const char *s, size_t len, int32_t *days, struct st_err *err);
 
 /* Writes "YYYY-MM-DD" and a NUL to out (ST_DATE_LEN + 1 bytes). */
 void st_date_format(int32_t days, char *out);

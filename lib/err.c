@@ -117,7 +117,7 @@ void
 st_err_prefix(struct st_err *err, const char *fmt, ...)
 {
     char pre[256];
-    char old[sizeof(err->msg)];
+    char old[sizeof(((struct st_err *)NULL)->msg)];
     va_list ap;
     int n;
 

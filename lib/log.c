@@ -3,15 +3,16 @@
  * every string is escaped correctly.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "alloc.h"
 #include "log.h"
 #include "banned.h"
 
-static const char *const level_names[] = {"error", "warning", "info",
-                                          "debug"};
+static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
 void
 st_log_init(struct st_log *log, FILE *out, enum st_log_format format)
@@ -21,6 +22,31 @@ st_log_init(struct st_log *log, FILE *out, enum st_log_format format)
     log->format = format;
     log->level = ST_LOG_INFO;
     log->prog = "settle";
+}
+
+/*
+ * A JSON string of s. jansson refuses text that is not UTF-8 (a message may
+ * quote bytes of a Latin-1 file): then every non-ASCII byte becomes '?'.
+ * NULL only when out of memory.
+ */
+static json_t *
+json_text(const char *s)
+{
+    json_t *j = json_string(s);
+    char *copy = NULL;
+    size_t i;
+
+    if (j != NULL)
+        return j;
+    copy = st_strdup(s);
+    if (copy == NULL)
+        return NULL;
+    for (i = 0; copy[i] != '\0'; i++)
+        if ((unsigned char)copy[i] >= 0x80)
+            copy[i] = '?';
+    j = json_string(copy);
+    st_free(copy);
+    return j;
 }
 
 static void
@@ -41,11 +67,11 @@ emit_json(struct st_log *log, enum st_log_level level, const char *stage,
         ts[0] = '\0';
     json_object_set_new(o, "ts", json_string(ts));
     json_object_set_new(o, "level", json_string(level_names[level]));
-    json_object_set_new(o, "stage", json_string(stage ? stage : "main"));
-    json_object_set_new(o, "msg", json_string(msg));
+    json_object_set_new(o, "stage", json_text(stage ? stage : "main"));
+    json_object_set_new(o, "msg", json_text(msg));
     for (i = 0; i < nfields; i++) {
         if (fields[i].s != NULL)
-            json_object_set_new(o, fields[i].key, json_string(fields[i].s));
+            json_object_set_new(o, fields[i].key, json_text(fields[i].s));
         else
             json_object_set_new(o, fields[i].key, json_integer(fields[i].i));
     }
@@ -96,7 +122,8 @@ vlog(struct st_log *log, enum st_log_level level, const char *stage,
         emit_json(log, level, stage, fields, nfields, msg);
     else
         emit_text(log, level, stage, fields, nfields, msg);
-    fflush(log->out);
+    /* A diagnostic that cannot be written has nowhere else to go. */
+    (void)fflush(log->out);
 }
 
 void
@@ -125,12 +152,13 @@ st_log_fields(struct st_log *log, enum st_log_level level, const char *stage,
 void
 st_log_err(struct st_log *log, const char *stage, const struct st_err *err)
 {
-    struct st_log_field f[3];
-    size_t n = 0;
     char where[300];
+    const char *msg;
 
-    if (log == NULL || err == NULL)
+    if (log == NULL || log->out == NULL || err == NULL ||
+        ST_LOG_ERROR > log->level)
         return;
+    msg = err->msg[0] != '\0' ? err->msg : st_strerror(err->code);
     where[0] = '\0';
     if (err->file[0] != '\0') {
         int w;
@@ -147,23 +175,25 @@ st_log_err(struct st_log *log, const char *stage, const struct st_err *err)
             where[0] = '\0';
     }
     if (log->format == ST_LOG_JSON) {
+        struct st_log_field f[4];
+        size_t n = 0;
+
         f[n++] = (struct st_log_field){"error", st_strerror(err->code), 0};
         if (err->sqlstate[0] != '\0')
             f[n++] = (struct st_log_field){"sqlstate", err->sqlstate, 0};
         if (err->detail[0] != '\0')
             f[n++] = (struct st_log_field){"detail", err->detail, 0};
-        st_log_fields(log, ST_LOG_ERROR, stage, f, n, "%s%s", where,
-                      err->msg[0] ? err->msg : st_strerror(err->code));
+        if (err->hint[0] != '\0')
+            f[n++] = (struct st_log_field){"hint", err->hint, 0};
+        st_log_fields(log, ST_LOG_ERROR, stage, f, n, "%s%s", where, msg);
         return;
     }
-    st_log_msg(log, ST_LOG_ERROR, stage, "%s%s", where,
-               err->msg[0] ? err->msg : st_strerror(err->code));
-    if (log->level < ST_LOG_ERROR)
-        return;
+    st_log_msg(log, ST_LOG_ERROR, stage, "%s%s", where, msg);
     if (err->detail[0] != '\0')
         fprintf(log->out, "%s: detail: %s\n", log->prog, err->detail);
     if (err->hint[0] != '\0')
         fprintf(log->out, "%s: hint: %s\n", log->prog, err->hint);
+    (void)fflush(log->out); /* as in vlog() */
 }
 
 void
@@ -181,5 +211,5 @@ st_log_progress(struct st_log *log, const char *stage, uint64_t done,
                 (unsigned long long)done, unit);
     if (total > 0 && done >= total)
         fputc('\n', log->out);
-    fflush(log->out);
+    (void)fflush(log->out); /* as in vlog() */
 }

@@ -29,9 +29,9 @@ st_money_parse(const char *s, size_t len, int exponent, unsigned flags,
     size_t i = 0;
     int neg = 0;
     int64_t v = 0;
-    int ndigits = 0;   /* integer digits */
-    int group = -1;    /* digits since the last ',' (-1: none seen) */
-    int frac = 0;      /* fraction digits kept */
+    int ndigits = 0; /* integer digits */
+    int group = -1;  /* digits since the last ',' (-1: none seen) */
+    int frac = 0;    /* fraction digits kept */
     int i_len = (int)(len > 64 ? 64 : len);
 
     *out = 0;
@@ -74,8 +74,7 @@ st_money_parse(const char *s, size_t len, int exponent, unsigned flags,
             } else if (s[i] != '0') {
                 return st_err_set(err, ST_ERR_DATA,
                                   "amount '%.*s' has more than %d decimal%s",
-                                  i_len, s, exponent,
-                                  exponent == 1 ? "" : "s");
+                                  i_len, s, exponent, exponent == 1 ? "" : "s");
             }
         }
     }
@@ -112,8 +111,6 @@ st_money_format(int64_t v, int exponent, char decimal_sep, char *out,
         if (digits == exponent)
             tmp[n++] = decimal_sep;
     } while (mag > 0 || digits <= exponent);
-    if (tmp[n - 1] == decimal_sep)
-        tmp[n++] = '0';
     if (v < 0)
         tmp[n++] = '-';
     len = n;
@@ -179,8 +176,9 @@ st_rate_parse(const char *s, size_t len, struct st_rate *out,
                               "rate '%.*s' has too many digits", i_len, s);
         if (v > 0)
             digits++;
-        if (seen_point)
-            scale++;
+        if (seen_point && ++scale > 18)
+            return st_err_set(err, ST_ERR_DATA,
+                              "rate '%.*s' has too many decimals", i_len, s);
     }
     if (v == 0)
         return st_err_set(err, ST_ERR_DATA, "rate '%.*s' is zero", i_len, s);
@@ -200,7 +198,8 @@ st_i128_div_half_even(st_i128 n, st_i128 d)
     st_i128 ad = d < 0 ? -d : d;
     int neg = (n < 0) != (d < 0);
 
-    if (ar * 2 > ad || (ar * 2 == ad && (q % 2) != 0))
+    /* ar > ad - ar is 2 * ar > ad without overflowing near 2^127. */
+    if (ar > ad - ar || (ar == ad - ar && (q % 2) != 0))
         q += neg ? -1 : 1;
     return q;
 }
@@ -246,26 +245,30 @@ int
 st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
                      int sig, char *out, size_t size)
 {
-    st_i128 n = num->value;
-    st_i128 d = den->value;
-    st_i128 lo;
+    st_i128 n;
+    st_i128 d;
+    st_i128 lo = 1;
     st_i128 hi;
     st_i128 q;
-    int e = 0; /* value = (n / d) * 10^(p), p = den.scale - num.scale - e */
-    int p;
-    char digits[64];
+    int e = 0; /* n / d == (num / den) * 10^e, ignoring the scales */
+    int p;     /* the result is digits * 10^p */
+    char digits[40];
     int nd = 0;
-    char tmp[96];
+    char tmp[128];
     size_t len = 0;
+    int intlen;
     int i;
 
-    if (sig < 1 || sig > 30 || n <= 0 || d <= 0)
+    if (size > 0)
+        out[0] = '\0';
+    if (sig < 1 || sig > 30 || num->value <= 0 || den->value <= 0)
         return ST_ERR_INTERNAL;
-    lo = 1;
+    n = num->value;
+    d = den->value;
     if (mul_pow10(&lo, sig - 1) != 0)
         return ST_ERR_OVERFLOW;
     hi = lo * 10;
-    /* Scale so that lo <= n / d < hi. */
+    /* Scale so that lo <= n / d < hi: q gets exactly sig digits. */
     while (n / d < lo) {
         if (mul_pow10(&n, 1) != 0)
             return ST_ERR_OVERFLOW;
@@ -277,50 +280,49 @@ st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
         e--;
     }
     q = st_i128_div_half_even(n, d);
-    if (q == hi) {
+    if (q == hi) { /* 9.99..95 rounded up to 10.00..0 */
         q /= 10;
         e--;
     }
     p = den->scale - num->scale - e;
-    while (q > 0) {
+    /* Most significant digit first. */
+    for (; q > 0; q /= 10)
         digits[nd++] = (char)('0' + (int)(q % 10));
-        q /= 10;
-    }
-    /* digits[] is reversed; the number is digits * 10^p. */
-    if (p >= 0) {
-        for (i = nd - 1; i >= 0; i--)
-            tmp[len++] = digits[i];
-        for (i = 0; i < p && len < sizeof(tmp) - 1; i++)
-            tmp[len++] = '0';
-    } else {
-        int point = -p; /* digits after the decimal point */
-        int first = 0;  /* lowest digit index kept (strip trailing zeros) */
+    for (i = 0; i < nd / 2; i++) {
+        char c = digits[i];
 
-        while (first < point && first < nd && digits[first] == '0')
-            first++;
-        if (point >= nd) {
-            tmp[len++] = '0';
-            if (first < point) {
-                tmp[len++] = '.';
-                for (i = point; i > nd && len < sizeof(tmp) - 1; i--)
-                    tmp[len++] = '0';
-            }
-            for (i = nd - 1; i >= first; i--)
-                tmp[len++] = digits[i];
-        } else {
-            for (i = nd - 1; i >= point; i--)
-                tmp[len++] = digits[i];
-            if (first < point)
-                tmp[len++] = '.';
-            for (i = point - 1; i >= first; i--)
-                tmp[len++] = digits[i];
-        }
+        digits[i] = digits[nd - 1 - i];
+        digits[nd - 1 - i] = c;
     }
-    if (len + 1 > size) {
-        if (size > 0)
-            out[0] = '\0';
+    /* Trailing zeros after the decimal point go. */
+    while (p < 0 && nd > 1 && digits[nd - 1] == '0') {
+        nd--;
+        p++;
+    }
+    intlen = nd + p; /* digits before the decimal point */
+    if ((size_t)nd + (size_t)(p < 0 ? -p : p) + 3 > sizeof(tmp))
         return ST_ERR_TOOLONG;
+    if (p >= 0) {
+        memcpy(tmp, digits, (size_t)nd);
+        len = (size_t)nd;
+        for (i = 0; i < p; i++)
+            tmp[len++] = '0';
+    } else if (intlen > 0) {
+        memcpy(tmp, digits, (size_t)intlen);
+        len = (size_t)intlen;
+        tmp[len++] = '.';
+        memcpy(tmp + len, digits + intlen, (size_t)(nd - intlen));
+        len += (size_t)(nd - intlen);
+    } else {
+        tmp[len++] = '0';
+        tmp[len++] = '.';
+        for (i = 0; i < -intlen; i++)
+            tmp[len++] = '0';
+        memcpy(tmp + len, digits, (size_t)nd);
+        len += (size_t)nd;
     }
+    if (len + 1 > size)
+        return ST_ERR_TOOLONG;
     memcpy(out, tmp, len);
     out[len] = '\0';
     return (int)len;

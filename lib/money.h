@@ -61,7 +61,8 @@ int st_money_sub(int64_t a, int64_t b, int64_t *out);
 
 /*
  * Parses a positive decimal rate ("1.0856", "161.23", "1") into *out: at
- * most 18 digits in all. ST_ERR_DATA for junk, zero or too many digits.
+ * most 18 significant digits and 18 decimals. ST_ERR_DATA for junk, zero or
+ * too many digits.
  */
 int st_rate_parse(const char *s, size_t len, struct st_rate *out,
                   struct st_err *err);

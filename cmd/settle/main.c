@@ -198,7 +198,7 @@ main(int argc, char **argv)
     int first;
 
     /* Numbers in every output use '.', whatever the host's locale. */
-    setlocale(LC_ALL, "C");
+    (void)setlocale(LC_ALL, "C"); /* "C" is always there */
     memset(&cli, 0, sizeof(cli));
     cli.envp = environ;
     /* '+': stop at the command name; its options are its own. */
