@@ -8,8 +8,12 @@
 #include "alloc.h"
 #include "banned.h"
 
-static long fail_at; /* 0 = never fail */
-static long attempts;
+/*
+ * Atomic: lib/csvin's reader thread allocates (libcsv growing a buffer)
+ * while the calling thread does too.
+ */
+static _Atomic long fail_at; /* 0 = never fail */
+static _Atomic long attempts;
 
 static int
 should_fail(void)

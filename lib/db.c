@@ -51,7 +51,10 @@ chomp_into(char *dst, size_t size, const char *src)
     for (n = 0; *src != '\0' && n + 1 < size; src++) {
         if (*src == '\t')
             continue;
-        dst[n++] = *src == '\n' ? ' ' : *src;
+        if (*src == '\n')
+            dst[n++] = ' ';
+        else
+            dst[n++] = *src;
     }
     while (n > 0 && dst[n - 1] == ' ')
         n--;
@@ -191,8 +194,7 @@ run_params(struct st_db *db, const char *sql, const char *what, int nparams,
 
 int
 st_db_query_text(struct st_db *db, const char *sql, int nparams,
-                 const char *const *params, PGresult **out,
-                 struct st_err *err)
+                 const char *const *params, PGresult **out, struct st_err *err)
 {
     return run_params(db, sql, "query", nparams, params, out, err);
 }
@@ -235,16 +237,31 @@ st_db_begin(struct st_db *db, struct st_err *err)
 }
 
 int
+st_db_begin_read(struct st_db *db, struct st_err *err)
+{
+    int rc =
+        db->depth == 0
+            ? st_db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                         err)
+            : exec_level(db, "SAVEPOINT", db->depth, err);
+
+    if (rc == 0)
+        db->depth++;
+    return rc;
+}
+
+int
 st_db_commit(struct st_db *db, struct st_err *err)
 {
     int rc;
 
     if (db->depth == 0)
-        return st_err_set(err, ST_ERR_INTERNAL, "commit outside a "
-                                                "transaction");
-    rc = db->depth == 1 ? st_db_exec(db, "COMMIT", err)
-                        : exec_level(db, "RELEASE SAVEPOINT", db->depth - 1,
-                                     err);
+        return st_err_set(err, ST_ERR_INTERNAL,
+                          "commit outside a "
+                          "transaction");
+    rc = db->depth == 1
+             ? st_db_exec(db, "COMMIT", err)
+             : exec_level(db, "RELEASE SAVEPOINT", db->depth - 1, err);
     if (rc == 0 || db->depth == 1)
         db->depth--;
     return rc;
@@ -423,8 +440,8 @@ apply_one(struct st_db *db, const struct st_sql_file *f, int version,
         PQclear(res);
         res = NULL;
         rc = st_db_query_text(
-            db, "SELECT 1 FROM settle.schema_migrations WHERE version = $1",
-            1, params, &res, err);
+            db, "SELECT 1 FROM settle.schema_migrations WHERE version = $1", 1,
+            params, &res, err);
         if (rc != 0)
             goto fail;
         if (PQntuples(res) > 0) {
@@ -478,8 +495,7 @@ st_db_migrate(struct st_db *db, struct st_log *log, int *applied,
         v = migration_version(f->name);
         if (v <= last) {
             rc = st_err_set(err, ST_ERR_INTERNAL,
-                            "migration '%s': bad or repeated number",
-                            f->name);
+                            "migration '%s': bad or repeated number", f->name);
             break;
         }
         last = v;
@@ -488,13 +504,11 @@ st_db_migrate(struct st_db *db, struct st_log *log, int *applied,
             break;
         if (rc == 0) {
             n++;
-            st_log_msg(log, ST_LOG_INFO, "migrate", "applied %s",
-                       f->name + 11);
+            st_log_msg(log, ST_LOG_INFO, "migrate", "applied %s", f->name + 11);
         }
         rc = 0;
     }
-    if (snprintf(lock_sql, sizeof(lock_sql),
-                 "SELECT pg_advisory_unlock(%d, 0)",
+    if (snprintf(lock_sql, sizeof(lock_sql), "SELECT pg_advisory_unlock(%d, 0)",
                  LOCK_CLASS_MIGRATE) < (int)sizeof(lock_sql))
         PQclear(PQexec(db->conn, lock_sql));
     if (applied != NULL)

@@ -32,8 +32,7 @@ struct st_db;
  * returns the connection in *out (free with st_db_close). An unreachable
  * server is ST_ERR_UNAVAILABLE with libpq's message.
  */
-int st_db_connect(const char *conninfo, struct st_db **out,
-                  struct st_err *err);
+int st_db_connect(const char *conninfo, struct st_db **out, struct st_err *err);
 
 /* Closes db; accepts NULL. */
 void st_db_close(struct st_db *db);
@@ -55,8 +54,7 @@ int st_db_exec(struct st_db *db, const char *sql, struct st_err *err);
  * PGRES_COMMAND_OK nor PGRES_TUPLES_OK is an error.
  */
 int st_db_query(struct st_db *db, const char *name, int nparams,
-                const char *const *params, PGresult **out,
-                struct st_err *err);
+                const char *const *params, PGresult **out, struct st_err *err);
 
 /* Like st_db_query, with the SQL text given directly. */
 int st_db_query_text(struct st_db *db, const char *sql, int nparams,
@@ -73,6 +71,13 @@ int st_db_query_text(struct st_db *db, const char *sql, int nparams,
 int st_db_begin(struct st_db *db, struct st_err *err);
 int st_db_commit(struct st_db *db, struct st_err *err);
 void st_db_rollback(struct st_db *db);
+
+/*
+ * Like st_db_begin, for readers that want one consistent snapshot: the
+ * outermost level is BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+ * nested, it is a savepoint of the caller's transaction.
+ */
+int st_db_begin_read(struct st_db *db, struct st_err *err);
 
 /* 1 inside a transaction opened with st_db_begin, else 0. */
 int st_db_in_transaction(const struct st_db *db);

@@ -64,8 +64,8 @@ st_fsync_dir(const char *dir, struct st_err *err)
     int rc = 0;
 
     if (fd < 0)
-        return st_err_set(err, ST_ERR_IO, "cannot open directory '%s': %s",
-                          dir, strerror(errno));
+        return st_err_set(err, ST_ERR_IO, "cannot open directory '%s': %s", dir,
+                          strerror(errno));
     if (fsync(fd) != 0)
         rc = st_err_set(err, ST_ERR_IO, "cannot sync directory '%s': %s", dir,
                         strerror(errno));
@@ -76,8 +76,10 @@ st_fsync_dir(const char *dir, struct st_err *err)
 static char *
 dir_of(const char *path)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = path != NULL ? strrchr(path, '/') : NULL;
 
+    if (path == NULL)
+        return NULL;
     if (slash == NULL)
         return st_strdup(".");
     if (slash == path)
@@ -86,8 +88,7 @@ dir_of(const char *path)
 }
 
 int
-st_atomic_open(struct st_atomic_file *af, const char *path,
-               struct st_err *err)
+st_atomic_open(struct st_atomic_file *af, const char *path, struct st_err *err)
 {
     struct st_buf b;
     int fd = -1;
@@ -134,7 +135,7 @@ st_atomic_commit(struct st_atomic_file *af, struct st_err *err)
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
         rc = st_err_set(err, ST_ERR_IO, "cannot write '%s': %s", af->path,
                         strerror(errno));
-        fclose(f);
+        (void)fclose(f); /* already failed */
         goto out;
     }
     if (fclose(f) != 0) {
@@ -167,7 +168,7 @@ st_atomic_abort(struct st_atomic_file *af)
     if (af == NULL)
         return;
     if (af->f != NULL)
-        fclose(af->f);
+        (void)fclose(af->f); /* abandoned: its errors do not matter */
     if (af->tmp != NULL)
         unlink(af->tmp);
     st_free(af->tmp);
@@ -194,8 +195,7 @@ st_file_write_atomic(const char *path, const void *data, size_t len,
 }
 
 int
-st_file_read_all(const char *path, char **data, size_t *len,
-                 struct st_err *err)
+st_file_read_all(const char *path, char **data, size_t *len, struct st_err *err)
 {
     FILE *f = NULL;
     struct st_buf b;
@@ -228,7 +228,7 @@ st_file_read_all(const char *path, char **data, size_t *len,
     rc = *data != NULL ? 0 : st_err_set(err, ST_ERR_NOMEM, "out of memory");
 out:
     if (f != NULL)
-        fclose(f);
+        (void)fclose(f); /* read only */
     st_buf_release(&b);
     return rc;
 }

@@ -14,7 +14,7 @@ static void
 to_hex(const unsigned char *md, char *hex)
 {
     static const char digits[] = "0123456789abcdef";
-    int i;
+    size_t i;
 
     for (i = 0; i < 32; i++) {
         hex[2 * i] = digits[md[i] >> 4];
@@ -37,8 +37,7 @@ st_sha256_hex(const void *p, size_t n, char *hex)
 }
 
 int
-st_sha256_file(const char *path, char *hex, uint64_t *bytes,
-               struct st_err *err)
+st_sha256_file(const char *path, char *hex, uint64_t *bytes, struct st_err *err)
 {
     FILE *f = NULL;
     EVP_MD_CTX *ctx = NULL;
@@ -86,6 +85,6 @@ st_sha256_file(const char *path, char *hex, uint64_t *bytes,
 out:
     EVP_MD_CTX_free(ctx);
     if (f != NULL)
-        fclose(f);
+        (void)fclose(f); /* read only */
     return rc;
 }

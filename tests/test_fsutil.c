@@ -30,8 +30,10 @@ setup(void **state)
     if (fx == NULL)
         return -1;
     memcpy(fx->dir, "/tmp/settle-fsutil-XXXXXX", 26);
-    if (mkdtemp(fx->dir) == NULL)
+    if (mkdtemp(fx->dir) == NULL) {
+        free(fx);
         return -1;
+    }
     *state = fx;
     return 0;
 }
@@ -42,8 +44,7 @@ teardown(void **state)
     struct fixture *fx = *state;
     char cmd[128];
 
-    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir) <
-        (int)sizeof(cmd))
+    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir) < (int)sizeof(cmd))
         (void)!system(cmd);
     free(fx);
     return 0;
@@ -111,8 +112,7 @@ test_errors(void **state)
 
     assert_true(snprintf(path, sizeof(path), "%s/missing", fx->dir) <
                 (int)sizeof(path));
-    assert_int_equal(st_file_read_all(path, &data, &len, &err),
-                     ST_ERR_NOINPUT);
+    assert_int_equal(st_file_read_all(path, &data, &len, &err), ST_ERR_NOINPUT);
     assert_null(data);
     /* A file where a directory is expected fails for root too. */
     assert_int_equal(st_file_write_atomic(path, "x", 1, &err), 0);
@@ -168,8 +168,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_commit_and_abort, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_commit_and_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),

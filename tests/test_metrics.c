@@ -51,7 +51,8 @@ test_format(void **state)
     assert_null(strstr(out.data, "stage=\"normalize\""));
     assert_non_null(strstr(out.data, "settle_lines_total{kind=\"capture\"} "
                                      "11\n"));
-    assert_non_null(strstr(out.data, "settle_lines_total{kind=\"refund\"} 2\n"));
+    assert_non_null(
+        strstr(out.data, "settle_lines_total{kind=\"refund\"} 2\n"));
     assert_non_null(strstr(out.data, "settle_exceptions_total{status=\""
                                      "amount_mismatch\"} 3\n"));
     assert_non_null(strstr(out.data, "settle_open_disputes 4\n"));
