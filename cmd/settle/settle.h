@@ -70,6 +70,15 @@ int cmd_db(struct st_cli *cli, int argc, char **argv);
 int cmd_disputes(struct st_cli *cli, int argc, char **argv);
 int cmd_config(struct st_cli *cli, int argc, char **argv);
 
+struct st_problems;
+
+/*
+ * Prints validation problems as FILE:LINE[:COL]: message on stderr (JSON
+ * records with --log-format json): the kept ones, then "and N more".
+ */
+void cli_print_problems(struct st_cli *cli, const char *stage,
+                        const struct st_problems *p);
+
 /* For commands that are not built yet: says so and returns EXIT_SOFTWARE. */
 int cli_not_built(struct st_cli *cli, const char *cmd);
 
