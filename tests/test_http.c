@@ -1,0 +1,555 @@
+/*
+ * test_http.c: lib/http against a scripted loopback server (a forked
+ * child answering each connection with the next canned response), with
+ * the clock, the sleep and the jitter injected: nothing really sleeps.
+ * Covers the retry rules, Retry-After, the error mapping, a fresh
+ * signature per attempt, body limits and the loopback-only http:// rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "alloc.h"
+#include "http.h"
+#include "banned.h"
+
+#define MAX_SCRIPT 8
+
+/* The fake outside world: a clock that ticks per call, recorded sleeps. */
+struct world {
+    int64_t now;
+    int64_t slept[16];
+    int nslept;
+    int signs;
+    int64_t signed_at[16];
+};
+
+static int64_t
+fake_now(void *ctx)
+{
+    struct world *w = ctx;
+
+    return w->now++;
+}
+
+static void
+fake_sleep(void *ctx, int64_t ms)
+{
+    struct world *w = ctx;
+
+    if (w->nslept < 16)
+        w->slept[w->nslept++] = ms;
+    w->now += ms / 1000;
+}
+
+static uint32_t
+fake_random(void *ctx)
+{
+    (void)ctx;
+    return 0; /* the lower end of the jitter range */
+}
+
+static int
+fake_sign(void *ctx, int64_t now, struct st_buf *headers, struct st_err *err)
+{
+    struct world *w = ctx;
+
+    (void)err;
+    if (w->signs < 16)
+        w->signed_at[w->signs] = now;
+    w->signs++;
+    st_buf_addf(headers, "x-test-attempt: %d\nx-test-now: %lld\n", w->signs,
+                (long long)now);
+    return 0;
+}
+
+struct server {
+    pid_t pid;
+    int port;
+    char log[64]; /* file with every request head received */
+};
+
+/* Serves script[0..n-1], one per connection, logging the requests. */
+static void
+serve(int fd, const char *const *script, int n, const char *logpath)
+{
+    int i;
+    FILE *log = fopen(logpath, "w");
+
+    alarm(10);
+    for (i = 0; i < n; i++) {
+        int c = accept(fd, NULL, NULL);
+        char req[8192];
+        size_t got = 0;
+
+        if (c < 0)
+            _exit(1);
+        while (got < sizeof(req) - 1) {
+            ssize_t r = read(c, req + got, sizeof(req) - 1 - got);
+
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+            req[got] = '\0';
+            if (strstr(req, "\r\n\r\n") != NULL)
+                break;
+        }
+        if (log != NULL) {
+            fwrite(req, 1, got, log);
+            fflush(log);
+        }
+        if (write(c, script[i], strlen(script[i])) < 0)
+            _exit(1);
+        shutdown(c, SHUT_RDWR);
+        close(c);
+    }
+    if (log != NULL)
+        fclose(log);
+    _exit(0);
+}
+
+static void
+start_server(struct server *s, const char *const *script, int n)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+
+    assert_true(fd >= 0);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    s->port = ntohs(a.sin_port);
+    assert_true(snprintf(s->log, sizeof(s->log), "/tmp/test_http.%d.log",
+                         (int)getpid()) < (int)sizeof(s->log));
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0)
+        serve(fd, script, n, s->log);
+    close(fd);
+}
+
+/* Waits for the server; returns what it logged (static buffer). */
+static const char *
+stop_server(struct server *s)
+{
+    static char text[65536];
+    FILE *f;
+    size_t n;
+    int status = 0;
+
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, &status, 0);
+    text[0] = '\0';
+    f = fopen(s->log, "r");
+    if (f != NULL) {
+        n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    unlink(s->log);
+    return text;
+}
+
+struct case_ {
+    const char *name;
+    const char *script[MAX_SCRIPT];
+    int nscript;
+    int64_t max_attempts;
+    size_t max_body;
+    int want_rc;
+    long want_status;
+    int want_attempts;
+    int64_t want_sleeps[4];
+    int want_nsleeps;
+    const char *want_body;
+    const char *want_reason;
+    const char *want_message; /* Amazon's message, on one line */
+    const char *want_msg;     /* substring of err.msg */
+};
+
+#define OK200 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+#define S503  "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+#define S500  "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+#define S429(ra)                                         \
+    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: " ra \
+    "\r\nContent-Length: 0\r\n\r\n"
+#define S401                                                               \
+    "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"      \
+    "Content-Length: 82\r\n\r\n"                                           \
+    "{\"reasonCode\":\"InvalidRequestSignature\",\"message\":\"Unable to " \
+    "verify signature\\nx\"}"
+#define S404 "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+#define CUT  "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"
+
+static const struct case_ cases[] = {
+    {.name = "200 at once",
+     .script = {OK200},
+     .nscript = 1,
+     .max_attempts = 5,
+     .want_rc = 0,
+     .want_status = 200,
+     .want_attempts = 1,
+     .want_body = "hello"},
+    {.name = "503 twice, then 200: backoff 50, 100 (base 100, rnd 0)",
+     .script = {S503, S503, OK200},
+     .nscript = 3,
+     .max_attempts = 5,
+     .want_rc = 0,
+     .want_status = 200,
+     .want_attempts = 3,
+     .want_sleeps = {50, 100},
+     .want_nsleeps = 2,
+     .want_body = "hello"},
+    {.name = "429 with Retry-After 7: waits 7 s",
+     .script = {S429("7"), OK200},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_rc = 0,
+     .want_status = 200,
+     .want_attempts = 2,
+     .want_sleeps = {7000},
+     .want_nsleeps = 1},
+    {.name = "429 with Retry-After 3600: capped at 20 s",
+     .script = {S429("3600"), OK200},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_rc = 0,
+     .want_status = 200,
+     .want_attempts = 2,
+     .want_sleeps = {20000},
+     .want_nsleeps = 1},
+    {.name = "429 past the attempts: TEMPFAIL",
+     .script = {S429("0"), S429("0"), S429("0")},
+     .nscript = 3,
+     .max_attempts = 3,
+     .want_rc = ST_ERR_TEMPFAIL,
+     .want_status = 429,
+     .want_attempts = 3,
+     .want_nsleeps = 2,
+     .want_msg = "gave up after 3 attempts"},
+    {.name = "500 past the attempts: UNAVAILABLE",
+     .script = {S500, S500},
+     .nscript = 2,
+     .max_attempts = 2,
+     .want_rc = ST_ERR_UNAVAILABLE,
+     .want_status = 500,
+     .want_attempts = 2,
+     .want_nsleeps = 1,
+     .want_msg = "HTTP 500"},
+    {.name = "401 InvalidRequestSignature: PERM, not retried",
+     .script = {S401},
+     .nscript = 1,
+     .max_attempts = 5,
+     .want_rc = ST_ERR_PERM,
+     .want_status = 401,
+     .want_attempts = 1,
+     .want_reason = "InvalidRequestSignature",
+     .want_message = "Unable to verify signature\\nx",
+     .want_msg = "HTTP 401 InvalidRequestSignature"},
+    {.name = "404: HTTP error, not retried",
+     .script = {S404},
+     .nscript = 1,
+     .max_attempts = 5,
+     .want_rc = ST_ERR_HTTP,
+     .want_status = 404,
+     .want_attempts = 1},
+    {.name = "body cut short, then whole",
+     .script = {CUT, OK200},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_rc = 0,
+     .want_status = 200,
+     .want_attempts = 2,
+     .want_nsleeps = 1,
+     .want_body = "hello"},
+    {.name = "body over max_body: TOOLONG",
+     .script = {OK200},
+     .nscript = 1,
+     .max_attempts = 5,
+     .max_body = 3,
+     .want_rc = ST_ERR_TOOLONG,
+     .want_attempts = 1,
+     .want_msg = "response too large"},
+};
+
+static void
+test_cases(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct case_ *c = &cases[i];
+        struct server srv;
+        struct world w;
+        struct st_http_opts opts;
+        struct st_http_env env;
+        struct st_http_request req;
+        struct st_http_response resp;
+        struct st_err err;
+        char url[64];
+        const char *log;
+        int rc;
+        int k;
+
+        memset(&w, 0, sizeof(w));
+        w.now = 1700000000;
+        start_server(&srv, c->script, c->nscript);
+        st_http_opts_init(&opts);
+        opts.max_attempts = c->max_attempts;
+        opts.backoff_base_ms = 100;
+        opts.backoff_max_ms = 1000;
+        opts.retry_after_max_ms = 20000;
+        opts.timeout_s = 5;
+        env.now = fake_now;
+        env.sleep_ms = fake_sleep;
+        env.random = fake_random;
+        env.ctx = &w;
+        assert_true(snprintf(url, sizeof(url), "http://127.0.0.1:%d/x?y=1",
+                             srv.port) < (int)sizeof(url));
+        memset(&req, 0, sizeof(req));
+        req.method = "GET";
+        req.url = url;
+        req.sign = fake_sign;
+        req.sign_ctx = &w;
+        st_http_response_init(&resp, c->max_body ? c->max_body : 1 << 20);
+        st_err_clear(&err);
+        rc = st_http_do(&opts, &env, &req, &resp, NULL, &err);
+        log = stop_server(&srv);
+        if (rc != c->want_rc)
+            fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
+                     err.msg);
+        assert_int_equal(resp.status, c->want_status);
+        assert_int_equal(resp.attempts, c->want_attempts);
+        /* a fresh signature per attempt, each with its own time */
+        assert_int_equal(w.signs, c->want_attempts);
+        for (k = 1; k < w.signs && k < 16; k++)
+            assert_true(w.signed_at[k] > w.signed_at[k - 1]);
+        for (k = 1; k <= c->want_attempts; k++) {
+            char h[32];
+
+            assert_true(snprintf(h, sizeof(h), "x-test-attempt: %d", k) <
+                        (int)sizeof(h));
+            if (strstr(log, h) == NULL)
+                fail_msg("%s: attempt %d not seen by the server", c->name, k);
+        }
+        if (c->want_nsleeps > 0 || c->want_attempts > 1)
+            assert_int_equal(w.nslept, c->want_attempts - 1);
+        for (k = 0; k < 4 && c->want_sleeps[k] != 0; k++)
+            assert_int_equal(w.slept[k], c->want_sleeps[k]);
+        if (c->want_body != NULL)
+            assert_string_equal(resp.body.data, c->want_body);
+        if (c->want_reason != NULL)
+            assert_string_equal(resp.reason_code, c->want_reason);
+        if (c->want_message != NULL) {
+            assert_string_equal(resp.message, c->want_message);
+            assert_string_equal(err.detail, c->want_message);
+        }
+        if (c->want_msg != NULL && strstr(err.msg, c->want_msg) == NULL)
+            fail_msg("%s: message '%s' lacks '%s'", c->name, err.msg,
+                     c->want_msg);
+        /* the query string never appears in messages */
+        assert_null(strstr(err.msg, "y=1"));
+        st_http_response_release(&resp);
+    }
+}
+
+static void
+test_no_server(void **state)
+{
+    struct world w;
+    struct st_http_opts opts;
+    struct st_http_env env;
+    struct st_http_request req;
+    struct st_http_response resp;
+    struct st_err err;
+
+    (void)state;
+    memset(&w, 0, sizeof(w));
+    st_http_opts_init(&opts);
+    opts.max_attempts = 3;
+    opts.timeout_s = 5;
+    env.now = fake_now;
+    env.sleep_ms = fake_sleep;
+    env.random = fake_random;
+    env.ctx = &w;
+    memset(&req, 0, sizeof(req));
+    req.method = "GET";
+    req.url = "http://127.0.0.1:9/nothing";
+    st_http_response_init(&resp, 1024);
+    assert_int_equal(st_http_do(&opts, &env, &req, &resp, NULL, &err),
+                     ST_ERR_UNAVAILABLE);
+    assert_int_equal(resp.attempts, 3);
+    assert_int_equal(w.nslept, 2);
+    assert_int_equal(resp.status, 0);
+    st_http_response_release(&resp);
+}
+
+struct url_case {
+    const char *url;
+    int want;
+};
+
+static const struct url_case url_cases[] = {
+    {"https://pay-api.amazon.com/live", 0},
+    {"https://pay-api.amazon.eu", 0},
+    {"http://127.0.0.1:8080/live", 0},
+    {"http://127.1.2.3/", 0},
+    {"http://localhost:9/x", 0},
+    {"http://[::1]:8080/live", 0},
+    {"http://pay-api.amazon.com/live", ST_ERR_CONFIG},
+    {"http://128.0.0.1/", ST_ERR_CONFIG},
+    {"http://10.0.0.1/", ST_ERR_CONFIG},
+    {"http://127.0.0.1.example.com/", ST_ERR_CONFIG},
+    {"http://[::2]/", ST_ERR_CONFIG},
+    {"ftp://127.0.0.1/", ST_ERR_CONFIG},
+    {"file:///etc/passwd", ST_ERR_CONFIG},
+    {"not a url", ST_ERR_CONFIG},
+};
+
+static void
+test_check_url(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(url_cases) / sizeof(url_cases[0]); i++) {
+        struct st_err err;
+        int rc = st_http_check_url(url_cases[i].url, &err);
+
+        if (rc != url_cases[i].want)
+            fail_msg("%s: rc %d, want %d", url_cases[i].url, rc,
+                     url_cases[i].want);
+    }
+}
+
+struct backoff_case {
+    int retry;
+    int64_t retry_after;
+    uint32_t rnd;
+    int64_t want;
+};
+
+/* base 1000, max 8000, Retry-After cap 30000 */
+static const struct backoff_case backoff_cases[] = {
+    {1, -1, 0, 500},       /* [500, 1000] */
+    {1, -1, 500, 1000},    /* top of the range */
+    {1, -1, 501, 500},     /* wraps within the range */
+    {2, -1, 0, 1000},      /* 2000 -> [1000, 2000] */
+    {3, -1, 0, 2000},      /* 4000 */
+    {4, -1, 0, 4000},      /* 8000 */
+    {5, -1, 0, 4000},      /* capped at 8000 */
+    {30, -1, 0, 4000},     /* no overflow */
+    {1, 5000, 0, 5000},    /* Retry-After longer than the backoff */
+    {4, 100, 0, 4000},     /* shorter: the backoff wins */
+    {1, 100000, 0, 30000}, /* capped */
+    {1, 0, 0, 500},        /* Retry-After: 0 */
+};
+
+static void
+test_backoff(void **state)
+{
+    struct st_http_opts opts;
+    size_t i;
+
+    (void)state;
+    st_http_opts_init(&opts);
+    opts.backoff_base_ms = 1000;
+    opts.backoff_max_ms = 8000;
+    opts.retry_after_max_ms = 30000;
+    for (i = 0; i < sizeof(backoff_cases) / sizeof(backoff_cases[0]); i++) {
+        const struct backoff_case *c = &backoff_cases[i];
+        int64_t got =
+            st_http_backoff_ms(&opts, c->retry, c->retry_after, c->rnd);
+
+        if (got != c->want)
+            fail_msg("case %zu: %lld, want %lld", i, (long long)got,
+                     (long long)c->want);
+    }
+}
+
+/* Fails each of lib/http's allocations in turn: NOMEM, no leak, then 0. */
+static void
+test_alloc_failures(void **state)
+{
+    static const char *const script[] = {
+        OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200,
+        OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200};
+    struct server srv;
+    struct world w;
+    struct st_http_opts opts;
+    struct st_http_env env;
+    struct st_http_request req;
+    char url[64];
+    long nth;
+    int rc = ST_ERR_NOMEM;
+
+    (void)state;
+    memset(&w, 0, sizeof(w));
+    start_server(&srv, script, 20);
+    st_http_opts_init(&opts);
+    opts.max_attempts = 1;
+    opts.timeout_s = 5;
+    env.now = fake_now;
+    env.sleep_ms = fake_sleep;
+    env.random = fake_random;
+    env.ctx = &w;
+    assert_true(snprintf(url, sizeof(url), "http://127.0.0.1:%d/", srv.port) <
+                (int)sizeof(url));
+    memset(&req, 0, sizeof(req));
+    req.method = "GET";
+    req.url = url;
+    req.sign = fake_sign;
+    req.sign_ctx = &w;
+    for (nth = 1; nth < 20 && rc != 0; nth++) {
+        struct st_http_response resp;
+        struct st_err err;
+
+        st_http_response_init(&resp, 1024);
+        st_alloc_fail_at(nth);
+        rc = st_http_do(&opts, &env, &req, &resp, NULL, &err);
+        st_alloc_fail_at(0);
+        if (rc != 0 && rc != ST_ERR_NOMEM)
+            fail_msg("allocation %ld: rc %d (%s)", nth, rc, err.msg);
+        st_http_response_release(&resp);
+    }
+    (void)stop_server(&srv);
+    assert_int_equal(rc, 0);
+    assert_true(nth > 2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),          cmocka_unit_test(test_no_server),
+        cmocka_unit_test(test_check_url),      cmocka_unit_test(test_backoff),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    int rc;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
