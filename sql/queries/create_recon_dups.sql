@@ -1,0 +1,52 @@
+-- create_recon_dups.sql: the lines of the date that repeat a (transaction
+-- id, kind) already seen within lookback_days of archived reports, with
+-- the first occurrence. Order is (settlement end, file sha256, line): the
+-- earliest keeps its match, every later one is a duplicate. Informational
+-- kinds (reserve, carryover, authorization) and lines without a
+-- transaction id are not checked. Only keys seen more than once are
+-- ranked, so a day without repeats costs one hash aggregate and no sort.
+--   $1 seller_id      text
+--   $2 business_date  date
+--   $3 lookback_days  integer
+CREATE TEMP TABLE rc_dup ON COMMIT DROP AS
+WITH repeated AS (
+    SELECT txn, kind
+    FROM rc_line
+    WHERE txn <> '' AND kind NOT IN ('reserve', 'carryover', 'authorization')
+    GROUP BY txn, kind
+    HAVING count(*) > 1
+    UNION
+    SELECT s.amazon_transaction_id, s.kind
+    FROM settle.settlement_line s
+    WHERE s.seller_id = $1::text
+      AND s.business_date >= $2::date - $3::integer
+      AND s.business_date < $2::date
+      AND s.amazon_transaction_id <> ''
+      AND s.kind NOT IN ('reserve', 'carryover', 'authorization')
+      AND (s.amazon_transaction_id, s.kind) IN (SELECT txn, kind FROM rc_line)
+), candidates AS (
+    SELECT l.lid, l.txn, l.kind, l.settlement_end, l.source_sha256,
+           l.source_line, l.settlement_id
+    FROM rc_line l
+    JOIN repeated r ON r.txn = l.txn AND r.kind = l.kind
+    UNION ALL
+    SELECT NULL, s.amazon_transaction_id, s.kind, s.settlement_end,
+           s.source_sha256, s.source_line, s.settlement_id
+    FROM settle.settlement_line s
+    JOIN repeated r ON r.txn = s.amazon_transaction_id AND r.kind = s.kind
+    WHERE s.seller_id = $1::text
+      AND s.business_date >= $2::date - $3::integer
+      AND s.business_date < $2::date
+), ranked AS (
+    SELECT c.*,
+           row_number() OVER w AS rn,
+           first_value(c.source_sha256) OVER w AS first_sha256,
+           first_value(c.source_line) OVER w AS first_line,
+           first_value(c.settlement_id) OVER w AS first_settlement_id
+    FROM candidates c
+    WINDOW w AS (PARTITION BY c.txn, c.kind
+                 ORDER BY c.settlement_end, c.source_sha256, c.source_line)
+)
+SELECT lid, first_sha256, first_line, first_settlement_id
+FROM ranked
+WHERE rn > 1 AND lid IS NOT NULL;

@@ -1,0 +1,49 @@
+-- insert_recon_missing.sql: rule 4. Ledger entries booked before the date
+-- (booking date in the configured time zone), within lookback_days, that
+-- nothing explains: not consumed by this run's matches nor by an earlier
+-- date's results (those were left out of rc_le already), and, for entries
+-- of kind fee, no settlement line up to the date with their transaction id
+-- or reference. They are in_transit while (date - booking date) <
+-- unsettled_grace_days, else missing_in_settlement.
+--   $1 seller_id             text
+--   $2 business_date         date
+--   $3 lookback_days         integer
+--   $4 unsettled_grace_days  integer
+INSERT INTO settle.recon_result (seller_id, business_date, status,
+    match_rule, kind, currency, minor_units, amazon_transaction_id,
+    reference, entry_id, ledger_amount, ledger_fee, reason)
+SELECT $1::text, $2::date,
+       CASE WHEN $2::date - e.booked_date < $4::integer THEN 'in_transit'
+            ELSE 'missing_in_settlement' END,
+       'none', coalesce(e.kind, ''), coalesce(e.currency, '')::char(3),
+       coalesce(e.minor_units, 0), e.ptxn, e.ref, e.entry_id,
+       e.amount_minor, e.fee_minor,
+       'ledger ' || coalesce(e.kind, '') || ' '
+       || coalesce(round(e.amount_minor / e.scale, e.minor_units)::text,
+                   e.amount::text || ' (not a whole number of minor units)')
+       || ' ' || coalesce(e.currency, '') || ' booked '
+       || e.booked_date::text || ' ('
+       || ($2::date - e.booked_date)::text
+       || CASE WHEN $2::date - e.booked_date = 1 THEN ' day' ELSE ' days' END
+       || ' before the date'
+       || CASE WHEN $2::date - e.booked_date < $4::integer
+               THEN ', within unsettled_grace_days ' || $4::integer::text
+               ELSE '' END
+       || '): no settlement explains it'
+FROM rc_le e
+WHERE e.booked_date < $2::date
+  AND e.booked_date >= $2::date - $3::integer
+  AND NOT EXISTS (SELECT 1 FROM rc_used u WHERE u.entry_id = e.entry_id)
+  AND NOT (e.kind = 'fee' AND coalesce(
+      e.ptxn IN (SELECT s.amazon_transaction_id
+                 FROM settle.settlement_line s
+                 WHERE s.seller_id = $1::text
+                   AND s.business_date >= $2::date - $3::integer
+                   AND s.business_date <= $2::date
+                   AND s.amazon_transaction_id <> '')
+      OR e.ref IN (SELECT coalesce(nullif(s.seller_reference_id, ''),
+                                   nullif(s.seller_order_id, ''))
+                   FROM settle.settlement_line s
+                   WHERE s.seller_id = $1::text
+                     AND s.business_date >= $2::date - $3::integer
+                     AND s.business_date <= $2::date), false));

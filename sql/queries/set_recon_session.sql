@@ -1,0 +1,10 @@
+-- set_recon_session.sql: settings of the reconcile transaction, local to
+-- it: memory for its hash joins and hash aggregates (a million lines
+-- against a million ledger entries fit instead of spilling), and a small
+-- statistics sample for the ANALYZE of its temporary tables (sizes and
+-- rough distinct counts are all the plans need). JIT is off: compiling
+-- the long CASE expressions costs more than it saves on these one-pass
+-- statements (over a second per million rows).
+SELECT set_config('work_mem', '128MB', true),
+       set_config('default_statistics_target', '10', true),
+       set_config('jit', 'off', true);
