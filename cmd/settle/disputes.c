@@ -1,14 +1,206 @@
 /*
- * disputes.c: `settle disputes`. Not built yet: it says so and exits 70 rather than
- * pretend.
+ * disputes.c: `settle disputes [--open] [--date D]` prints the dispute and
+ * chargeback worklist as CSV on stdout; `settle disputes close CASE
+ * --outcome won|lost|accepted [--note TEXT]` appends an outcome.
+ *
+ * The worklist has the columns of disputes.tmpl (as disputes.csv) but no
+ * byte order mark and LF line ends, for pipes and terminals; the
+ * formula guard stays on. It shows every outcome recorded so far (a
+ * report shows them as of its ledger cutoff).
  */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "date.h"
+#include "db.h"
+#include "dispute.h"
+#include "template.h"
 #include "settle.h"
 #include "banned.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: settle disputes [--open] [--date D]\n"
+            "       settle disputes close CASE --outcome won|lost|accepted "
+            "[--note TEXT]\n"
+            "\n"
+            "Without a subcommand, prints the dispute and chargeback\n"
+            "worklist of seller_id as CSV (the columns of disputes.tmpl, no\n"
+            "byte order mark, LF line ends): open cases first, by\n"
+            "respond-by date, overdue first; then cases closed within\n"
+            "lookback_days. 'close' records an outcome for CASE (the\n"
+            "AmazonTransactionId of the chargeback, claim or dispute line);\n"
+            "outcomes are appended, the latest one counts. An unknown case\n"
+            "exits 66.\n"
+            "\n"
+            "options:\n"
+            "  --open              open cases only\n"
+            "  --date D            days left counted at D (default: today,\n"
+            "                      UTC); cases opened after D are left out\n"
+            "  --outcome OUTCOME   won, lost or accepted (close)\n"
+            "  --note TEXT         free text kept with the outcome (close)\n"
+            "  --template-dir DIR  layouts (see 'settle report --help')\n"
+            "  -h, --help          this help\n");
+}
+
+static int
+list(struct st_cli *cli, int open_only, int32_t date)
+{
+    struct st_template t;
+    struct st_db *db = NULL;
+    struct st_dispute_query q;
+    struct st_dispute_counts counts;
+    struct st_csvout csv;
+    char dir[4096];
+    char path[4200];
+    int rc;
+    int n;
+
+    memset(&t, 0, sizeof(t));
+    memset(&csv, 0, sizeof(csv));
+    if ((rc = st_template_dir(cli->cfg.template_dir, dir, sizeof(dir),
+                              &cli->err)) != 0)
+        goto out;
+    n = snprintf(path, sizeof(path), "%s/%s", dir,
+                 st_template_file(ST_TMPL_DISPUTES));
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        rc = st_err_set(&cli->err, ST_ERR_CONFIG, "template path too long");
+        goto out;
+    }
+    if ((rc = st_template_load(path, ST_TMPL_DISPUTES, &t, &cli->err)) != 0)
+        goto out;
+    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+        goto out;
+    t.csv.bom = 0;
+    t.csv.crlf = 0;
+    st_csvout_init(&csv, stdout, &t.csv);
+    st_template_csv_header(&t, &csv);
+    memset(&q, 0, sizeof(q));
+    q.seller_id = cli->cfg.seller_id;
+    q.date = date;
+    q.as_of = NULL;
+    q.open_only = open_only;
+    q.lookback_days = cli->cfg.lookback_days;
+    if ((rc = st_dispute_worklist(db, &q, &t, &csv, NULL, &counts,
+                                  &cli->err)) != 0)
+        goto out;
+    if ((rc = st_csvout_close(&csv, &cli->err)) != 0)
+        goto out;
+    st_log_msg(
+        &cli->log, ST_LOG_DEBUG, "disputes",
+        "%llu cases, %llu open, %llu overdue", (unsigned long long)counts.cases,
+        (unsigned long long)counts.open, (unsigned long long)counts.overdue);
+out:
+    st_db_close(db);
+    st_template_release(&t);
+    return rc;
+}
+
+static int
+close_case(struct st_cli *cli, const char *case_id, const char *outcome,
+           const char *note)
+{
+    struct st_db *db = NULL;
+    char when[ST_DATETIME_LEN + 1];
+    int rc;
+
+    rc = st_db_connect(cli->cfg.database, &db, &cli->err);
+    if (rc == 0)
+        rc = st_dispute_close(db, cli->cfg.seller_id, case_id, outcome, note,
+                              when, &cli->err);
+    st_db_close(db);
+    if (rc == 0)
+        st_log_msg(&cli->log, ST_LOG_INFO, "disputes",
+                   "case '%s' closed as %s at %s", case_id, outcome, when);
+    return rc;
+}
 
 int
 cmd_disputes(struct st_cli *cli, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_not_built(cli, "disputes");
+    static const struct option opts[] = {
+        {"open", no_argument, NULL, 'O'},
+        {"date", required_argument, NULL, 'd'},
+        {"outcome", required_argument, NULL, 'u'},
+        {"note", required_argument, NULL, 'n'},
+        {"template-dir", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *date_arg = NULL;
+    const char *outcome = NULL;
+    const char *note = NULL;
+    int open_only = 0;
+    int32_t date;
+    int rc = 0;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'O':
+            open_only = 1;
+            break;
+        case 'd':
+            date_arg = optarg;
+            break;
+        case 'u':
+            outcome = optarg;
+            break;
+        case 'n':
+            note = optarg;
+            break;
+        case 't':
+            rc = st_config_set(&cli->cfg, "template_dir", optarg, ST_SRC_FLAG,
+                               &cli->err);
+            if (rc != 0)
+                return cli_fail(cli, "disputes", rc);
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc && strcmp(argv[optind], "close") == 0) {
+        if (optind + 2 != argc)
+            return cli_usage_error("disputes", "want 'close CASE --outcome "
+                                               "won|lost|accepted'");
+        if (open_only || date_arg != NULL)
+            return cli_usage_error("disputes",
+                                   "--open and --date are for the worklist");
+        if (outcome == NULL)
+            return cli_usage_error("disputes", "close needs --outcome");
+        if (!st_dispute_outcome_valid(outcome))
+            return cli_usage_error(
+                "disputes", "--outcome must be won, lost or accepted, not '%s'",
+                outcome);
+        if (argv[optind + 1][0] == '\0')
+            return cli_usage_error("disputes", "empty case id");
+        if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
+            (rc = close_case(cli, argv[optind + 1], outcome, note)) != 0)
+            return cli_fail(cli, "disputes", rc);
+        return EXIT_OK;
+    }
+    if (optind != argc)
+        return cli_usage_error("disputes", "unknown subcommand '%s'",
+                               argv[optind]);
+    if (outcome != NULL || note != NULL)
+        return cli_usage_error("disputes",
+                               "--outcome and --note are for 'close'");
+    if (date_arg != NULL) {
+        if (cli_parse_date(cli, date_arg, &date) != 0)
+            return cli_usage_error("disputes", "bad --date '%s'", date_arg);
+    } else {
+        date = (int32_t)(time(NULL) / 86400);
+    }
+    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
+        (rc = list(cli, open_only, date)) != 0)
+        return cli_fail(cli, "disputes", rc);
+    return EXIT_OK;
 }

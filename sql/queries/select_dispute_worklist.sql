@@ -1,0 +1,40 @@
+-- select_dispute_worklist.sql: the dispute and chargeback worklist of a
+-- seller at date D. A case's status is its latest outcome recorded at or
+-- before the as-of instant (all outcomes when it is NULL), else 'open'.
+-- Open cases opened on or before D are always listed; closed ones only
+-- when not open_only and opened within lookback days of D. Open cases come
+-- first, by respond-by date (overdue first), then case id. The columns
+-- are the disputes template's fields in the order of lib/template.c
+-- (disputes_fields), then minor_units.
+--   $1 seller_id      text
+--   $2 date D         date
+--   $3 as-of          timestamptz, or NULL for every outcome
+--   $4 open_only      boolean
+--   $5 lookback_days  integer
+SELECT d.case_id,
+       d.kind,
+       d.capture_id,
+       d.order_reference,
+       to_char(d.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       d.respond_by,
+       CASE WHEN d.respond_by_estimated THEN 'estimated' ELSE 'confirmed' END,
+       CASE WHEN o.outcome IS NULL THEN d.respond_by - $2::date END,
+       d.amount,
+       d.currency,
+       coalesce(o.outcome, 'open'),
+       coalesce(o.note, ''),
+       d.minor_units
+  FROM settle.dispute d
+  LEFT JOIN LATERAL (
+        SELECT x.outcome, x.note
+          FROM settle.dispute_outcome x
+         WHERE x.seller_id = d.seller_id
+           AND x.case_id = d.case_id
+           AND ($3::timestamptz IS NULL OR x.recorded_at <= $3::timestamptz)
+         ORDER BY x.recorded_at DESC, x.outcome DESC, x.note DESC
+         LIMIT 1) o ON true
+ WHERE d.seller_id = $1
+   AND d.opened_date <= $2::date
+   AND (o.outcome IS NULL
+        OR (NOT $4::boolean AND d.opened_date > $2::date - $5::integer))
+ ORDER BY o.outcome IS NOT NULL, d.respond_by, d.case_id

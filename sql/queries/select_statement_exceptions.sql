@@ -1,0 +1,43 @@
+-- select_statement_exceptions.sql: the exceptions of a seller's business
+-- date (DESIGN.md section 6: amount_mismatch, fee_mismatch,
+-- missing_in_ledger, missing_in_settlement, duplicate_in_settlement,
+-- payout_mismatch, and lines of kind unknown), with both sides' amounts.
+-- The columns are the exceptions template's fields in the order of
+-- lib/template.c (exceptions_fields), then minor_units. Ordered by every
+-- column, so the order is total.
+--   $1 seller_id      text
+--   $2 business_date  date
+SELECT r.status,
+       r.reason,
+       r.kind,
+       r.currency,
+       to_char(l.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+           AS posted,
+       r.amazon_transaction_id,
+       r.reference,
+       r.entry_id,
+       r.settlement_amount,
+       r.settlement_fee,
+       r.ledger_amount,
+       r.ledger_fee,
+       r.settlement_amount - r.ledger_amount,
+       r.match_rule,
+       r.source_sha256,
+       r.source_line,
+       r.minor_units
+  FROM settle.recon_result r
+  LEFT JOIN settle.settlement_line l
+    ON l.seller_id = r.seller_id
+   AND l.source_sha256 = r.source_sha256
+   AND l.source_line = r.source_line
+ WHERE r.seller_id = $1
+   AND r.business_date = $2::date
+   AND (r.status IN ('amount_mismatch', 'fee_mismatch', 'missing_in_ledger',
+                     'missing_in_settlement', 'duplicate_in_settlement',
+                     'payout_mismatch', 'unknown_type')
+        OR r.kind = 'unknown')
+ ORDER BY r.status, r.currency, r.source_sha256 NULLS LAST,
+          r.source_line NULLS LAST, r.entry_id NULLS LAST, posted,
+          r.amazon_transaction_id, r.reference, r.kind, r.reason,
+          r.settlement_amount, r.settlement_fee, r.ledger_amount,
+          r.ledger_fee, r.match_rule, r.minor_units

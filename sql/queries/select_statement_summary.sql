@@ -1,0 +1,24 @@
+-- select_statement_summary.sql: count and sums per (currency, kind) of a
+-- seller's business date, for the Summary sheet and summary.csv. Sums are
+-- numeric (they may pass bigint); the report checks they fit.
+--   $1 seller_id      text
+--   $2 business_date  date
+SELECT currency,
+       kind,
+       min(minor_units),
+       count(*),
+       sum(amount),
+       sum(percentage_fee),
+       sum(fixed_fee),
+       sum(total_fee),
+       sum(net),
+       min(reporting_currency),
+       sum(net_reporting),
+       count(net_reporting),
+       count(DISTINCT minor_units),
+       count(DISTINCT reporting_currency)
+  FROM settle.settlement_line
+ WHERE seller_id = $1
+   AND business_date = $2::date
+ GROUP BY currency, kind
+ ORDER BY currency, kind
