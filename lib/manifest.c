@@ -17,8 +17,8 @@ st_manifest_load(const char *path, json_t **out, struct st_err *err)
     m = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (m == NULL) {
         if (je.line <= 0 && strstr(je.text, "unable to open") != NULL)
-            return st_err_set(err, ST_ERR_NOINPUT, "cannot read '%s': %s",
-                              path, je.text);
+            return st_err_set(err, ST_ERR_NOINPUT, "cannot read '%s': %s", path,
+                              je.text);
         st_err_set(err, ST_ERR_DATA, "invalid manifest: %s", je.text);
         st_err_at(err, path, je.line, je.column);
         return ST_ERR_DATA;
@@ -56,8 +56,9 @@ check_file(const char *what, const char *path, const char *want_hex,
     }
     if (want_hex == NULL || strcmp(hex, want_hex) != 0 ||
         (want_bytes >= 0 && (uint64_t)want_bytes != bytes)) {
-        st_buf_addf(diffs, "%s '%s': sha256 %s (%llu bytes), manifest says %s "
-                           "(%lld bytes)\n",
+        st_buf_addf(diffs,
+                    "%s '%s': sha256 %s (%llu bytes), manifest says %s "
+                    "(%lld bytes)\n",
                     what, path, hex, (unsigned long long)bytes,
                     want_hex ? want_hex : "nothing", (long long)want_bytes);
         (*ndiff)++;
@@ -102,7 +103,8 @@ st_manifest_verify(const json_t *m, const char *dir, const char *archive_dir,
         const char *h = json_string_value(json_object_get(e, "sha256"));
         json_int_t n = json_integer_value(json_object_get(e, "bytes"));
 
-        if (h == NULL || strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64) {
+        if (h == NULL || strlen(h) != 64 ||
+            strspn(h, "0123456789abcdef") != 64) {
             st_buf_addf(diffs, "input #%zu: bad sha256 in the manifest\n", i);
             (*ndiff)++;
             continue;
@@ -114,8 +116,7 @@ st_manifest_verify(const json_t *m, const char *dir, const char *archive_dir,
             rc = st_err_set(err, ST_ERR_NOMEM, "path too long");
             goto out;
         }
-        if ((rc = check_file("input", path.data, h, n, diffs, ndiff, err)) !=
-            0)
+        if ((rc = check_file("input", path.data, h, n, diffs, ndiff, err)) != 0)
             goto out;
     }
 out:
@@ -159,8 +160,8 @@ st_manifest_compare(const json_t *a, const json_t *b, struct st_buf *diffs,
         const char *p = json_string_value(json_object_get(e, "path"));
         const char *h = json_string_value(json_object_get(e, "sha256"));
         const json_t *o = p ? find_output(b, p) : NULL;
-        const char *hb = o ? json_string_value(json_object_get(o, "sha256"))
-                           : NULL;
+        const char *hb =
+            o ? json_string_value(json_object_get(o, "sha256")) : NULL;
 
         if (p == NULL)
             continue;

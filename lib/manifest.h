@@ -39,7 +39,7 @@ int st_manifest_verify(const json_t *m, const char *dir,
  * rebuild) by path and sha256; the manifest itself is not an output. A
  * different tool_version is reported as a difference too, never hidden.
  */
-void st_manifest_compare(const json_t *a, const json_t *b,
-                         struct st_buf *diffs, int *ndiff);
+void st_manifest_compare(const json_t *a, const json_t *b, struct st_buf *diffs,
+                         int *ndiff);
 
 #endif

@@ -6,8 +6,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
+#include "currency.h"
 #include "date.h"
+#include "fetch.h"
+#include "normalize.h"
+#include "reconcile.h"
 #include "run.h"
+#include "statement.h"
 #include "version.h"
 #include "banned.h"
 
@@ -45,9 +51,8 @@ record_failure(struct st_run_ctx *ctx, const char *stage,
     char msg[sizeof(why->msg) + 32];
     struct st_err ignored;
 
-    if (snprintf(msg, sizeof(msg), "%s", why->msg[0] ? why->msg
-                                                    : st_strerror(why->code)) <
-        0)
+    if (snprintf(msg, sizeof(msg), "%s",
+                 why->msg[0] ? why->msg : st_strerror(why->code)) < 0)
         msg[0] = '\0';
     params[0] = ctx->cfg->seller_id;
     params[1] = ctx->date_s;
@@ -67,8 +72,8 @@ summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
     int rc;
     int i;
 
-    rc = st_db_query(ctx->db, "queries/select_run_summary.sql", 2, params,
-                     &res, err);
+    rc = st_db_query(ctx->db, "queries/select_run_summary.sql", 2, params, &res,
+                     err);
     if (rc != 0)
         return rc;
     sum->lines = sum->exceptions = sum->open_disputes = 0;
@@ -84,8 +89,8 @@ summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
                              n);
         } else if (strcmp(what, "exceptions") == 0) {
             sum->exceptions += n;
-            st_metrics_count(sum->metrics.exceptions,
-                             &sum->metrics.nexceptions, label, n);
+            st_metrics_count(sum->metrics.exceptions, &sum->metrics.nexceptions,
+                             label, n);
         } else if (strcmp(what, "open_disputes") == 0) {
             sum->open_disputes = n;
             sum->metrics.open_disputes = n;
@@ -127,8 +132,7 @@ st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
     if (rc != 0)
         goto out;
     first = resume_point(stages, n, PQgetvalue(res, 0, 0),
-                         PQgetisnull(res, 0, 1) ? NULL
-                                                : PQgetvalue(res, 0, 1));
+                         PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
     PQclear(res);
     res = NULL;
     sum->first_stage = first;
@@ -168,6 +172,57 @@ out:
 }
 
 int
+st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
+{
+    const char *params[2];
+    PGresult *res = NULL;
+    int locked = 0;
+    int in_tx = 0;
+    size_t i;
+    int rc;
+
+    st_date_format(ctx->date, ctx->date_s);
+    params[0] = ctx->cfg->seller_id;
+    params[1] = ctx->date_s;
+    if ((rc = st_config_require_seller(ctx->cfg, err)) != 0)
+        goto out;
+    if ((rc = st_db_lock(ctx->db, ctx->cfg->seller_id, ctx->date, err)) != 0)
+        goto out;
+    locked = 1;
+    rc = st_db_query(ctx->db, "queries/select_run_cutoff.sql", 2, params, &res,
+                     err);
+    if (rc != 0)
+        goto out;
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+        rc = st_err_set(err, ST_ERR_NOINPUT,
+                        "%s was never reconciled: no ledger cutoff to rerun "
+                        "as of",
+                        ctx->date_s);
+        goto out;
+    }
+    st_log_msg(ctx->log, ST_LOG_INFO, "rerun",
+               "%s: rebuilding as of the ledger cutoff %s", ctx->date_s,
+               PQgetvalue(res, 0, 0));
+    if ((rc = st_db_begin(ctx->db, err)) != 0)
+        goto out;
+    in_tx = 1;
+    /* Every stage but fetch: the archive is the input. */
+    for (i = 1; i < st_run_nstages; i++) {
+        if ((rc = st_run_stages[i].fn(ctx, err)) != 0) {
+            st_err_prefix(err, "%s", st_run_stages[i].name);
+            goto out;
+        }
+    }
+out:
+    if (in_tx)
+        st_db_rollback(ctx->db); /* the live results stay as they were */
+    if (locked)
+        st_db_unlock(ctx->db, ctx->cfg->seller_id, ctx->date, NULL);
+    PQclear(res);
+    return rc;
+}
+
+int
 st_run_yesterday(struct st_db *db, const struct st_config *cfg, int32_t *date,
                  struct st_err *err)
 {
@@ -191,38 +246,80 @@ st_run_yesterday(struct st_db *db, const struct st_config *cfg, int32_t *date,
  * the run context holds.
  */
 static int
-not_built(const char *stage, struct st_err *err)
-{
-    return st_err_set(err, ST_ERR_NOTIMPL, "stage '%s' is not built yet",
-                      stage);
-}
-
-static int
 stage_fetch(struct st_run_ctx *ctx, struct st_err *err)
 {
-    (void)ctx;
-    return not_built("fetch", err);
+    struct st_fetch_opts o;
+    struct st_fetch_result res;
+    int rc;
+
+    st_fetch_opts_init(&o);
+    o.source = ctx->source;
+    rc = st_fetch_date(ctx->db, ctx->cfg, ctx->date, &o, ctx->log, &res, err);
+    if (rc == 0 && res.found == 0)
+        st_log_msg(ctx->log, ST_LOG_WARN, "fetch",
+                   "%s: no settlement report for this date", ctx->date_s);
+    return rc;
 }
 
 static int
 stage_normalize(struct st_run_ctx *ctx, struct st_err *err)
 {
-    (void)ctx;
-    return not_built("normalize", err);
+    struct st_normalize_opts o;
+    struct st_problems *probs = NULL;
+    const char *rep = ctx->cfg->reporting_currency;
+    size_t i;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    o.expect_seller = ctx->cfg->seller_id;
+    if (rep != NULL && rep[0] != '\0') {
+        o.reporting = st_currency_find(rep, strlen(rep));
+        if (o.reporting == NULL)
+            return st_err_set(err, ST_ERR_CONFIG,
+                              "reporting_currency '%s' is not an ISO 4217 "
+                              "currency",
+                              rep);
+    }
+    o.fx_max_age_days = (int)ctx->cfg->fx_max_age_days;
+    o.log = ctx->log;
+    probs = st_malloc(sizeof(*probs));
+    if (probs == NULL)
+        return st_err_set(err, ST_ERR_NOMEM, "out of memory");
+    st_problems_init(probs);
+    o.problems = probs;
+    rc = st_normalize_date(ctx->db, &o, ctx->cfg->seller_id, ctx->date,
+                           ctx->cfg->archive_dir, NULL, err);
+    /* Every problem on the log; the first is the error's message. */
+    for (i = 0; rc == ST_ERR_DATA && i < probs->nkept; i++)
+        st_log_msg(ctx->log, ST_LOG_ERROR, "normalize", "%s:%ld: %s",
+                   probs->kept[i].file, probs->kept[i].line,
+                   probs->kept[i].msg);
+    if (rc == ST_ERR_DATA && probs->total > probs->nkept)
+        st_log_msg(ctx->log, ST_LOG_ERROR, "normalize", "and %zu more problems",
+                   probs->total - probs->nkept);
+    if (rc == ST_ERR_DATA && probs->nkept > 0) {
+        st_err_set(err, ST_ERR_DATA, "%s:%ld: %s (%zu problem%s)",
+                   probs->kept[0].file, probs->kept[0].line, probs->kept[0].msg,
+                   probs->total, probs->total == 1 ? "" : "s");
+    }
+    st_free(probs);
+    return rc;
 }
 
 static int
 stage_reconcile(struct st_run_ctx *ctx, struct st_err *err)
 {
-    (void)ctx;
-    return not_built("reconcile", err);
+    return st_reconcile_date(ctx->db, ctx->cfg, ctx->date, 0, ctx->log, NULL,
+                             err);
 }
 
 static int
 stage_report(struct st_run_ctx *ctx, struct st_err *err)
 {
-    (void)ctx;
-    return not_built("report", err);
+    struct st_statement_result res;
+
+    return st_statement_run(ctx->db, ctx->cfg, ctx->date, ctx->out_dir,
+                            ctx->log, &res, err);
 }
 
 const struct st_stage st_run_stages[] = {

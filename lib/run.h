@@ -29,8 +29,8 @@
 struct st_run_ctx {
     struct st_db *db;
     const struct st_config *cfg;
-    int32_t date;     /* business date, days since the epoch */
-    char date_s[11];  /* the same as YYYY-MM-DD */
+    int32_t date;        /* business date, days since the epoch */
+    char date_s[11];     /* the same as YYYY-MM-DD */
     const char *source;  /* "api" or "dir:PATH" (fetch) */
     const char *out_dir; /* statements root (report); cfg->out_dir */
     struct st_log *log;
@@ -44,7 +44,7 @@ struct st_stage {
 
 /* The closing figures of a run of one date. */
 struct st_run_summary {
-    int first_stage;  /* index of the stage the run started from */
+    int first_stage; /* index of the stage the run started from */
     int64_t lines;
     int64_t exceptions;
     int64_t open_disputes;
@@ -59,8 +59,17 @@ extern const size_t st_run_nstages;
  * Runs the stages[0..n) of ctx->date for ctx->cfg->seller_id as described
  * above, filling *sum (also on failure, as far as it got, for the metrics).
  */
-int st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages,
-                size_t n, struct st_run_summary *sum, struct st_err *err);
+int st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
+                struct st_run_summary *sum, struct st_err *err);
+
+/*
+ * The auditor's rebuild of ctx->date: normalize from the archive, reconcile
+ * as of the stored ledger cutoff and report into ctx->out_dir, all inside
+ * one transaction that is rolled back at the end, so the date's live
+ * results are never touched. Holds the (seller, date) lock meanwhile.
+ * ST_ERR_NOINPUT when the date was never reconciled (no stored cutoff).
+ */
+int st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err);
 
 /* Yesterday in cfg->timezone, as days since the epoch. */
 int st_run_yesterday(struct st_db *db, const struct st_config *cfg,

@@ -13,14 +13,13 @@
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: settle db migrate\n"
-            "\n"
-            "Applies the migrations of sql/migrations (embedded in the\n"
-            "binary) that the database named by 'database' has not seen,\n"
-            "in order, each in its own transaction. Safe to run again.\n"
-            "settle never creates or replaces the ledger view\n"
-            "settle.ledger_entry: that is yours (see the README).\n");
+    fprintf(out, "usage: settle db migrate\n"
+                 "\n"
+                 "Applies the migrations of sql/migrations (embedded in the\n"
+                 "binary) that the database named by 'database' has not seen,\n"
+                 "in order, each in its own transaction. Safe to run again.\n"
+                 "settle never creates or replaces the ledger view\n"
+                 "settle.ledger_entry: that is yours (see the README).\n");
 }
 
 int

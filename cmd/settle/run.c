@@ -40,7 +40,8 @@ usage(FILE *out)
 static int
 parse_source(const char *s)
 {
-    return strcmp(s, "api") == 0 || (strncmp(s, "dir:", 4) == 0 && s[4]);
+    return s != NULL &&
+           (strcmp(s, "api") == 0 || (strncmp(s, "dir:", 4) == 0 && s[4]));
 }
 
 static void
@@ -107,16 +108,16 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
         }
     }
     if (optind != argc)
-        return cli_usage_error("run", "unexpected argument '%s'",
-                               argv[optind]);
+        return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
     if (date_arg != NULL && (from_arg != NULL || to_arg != NULL))
         return cli_usage_error("run", "--date and --from/--to exclude each "
                                       "other");
     if ((from_arg == NULL) != (to_arg == NULL))
         return cli_usage_error("run", "--from and --to go together");
     if (!parse_source(source))
-        return cli_usage_error("run", "--source wants api or dir:PATH, not "
-                                      "'%s'",
+        return cli_usage_error("run",
+                               "--source wants api or dir:PATH, not "
+                               "'%s'",
                                source);
     if (date_arg != NULL && cli_parse_date(cli, date_arg, &from) != 0)
         return cli_usage_error("run", "%s", cli->err.msg);
@@ -144,8 +145,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     ctx.log = &cli->log;
     for (d = from; d <= to; d++) {
         ctx.date = d;
-        rc = st_run_date(&ctx, st_run_stages, st_run_nstages, &sum,
-                         &cli->err);
+        rc = st_run_date(&ctx, st_run_stages, st_run_nstages, &sum, &cli->err);
         sum.metrics.date = ctx.date_s;
         write_metrics(cli, &sum);
         if (rc != 0)
@@ -156,7 +156,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
                cli->cfg.seller_id, ctx.date_s, (long long)sum.lines,
                (long long)sum.exceptions, (long long)sum.open_disputes,
                ctx.out_dir, cli->cfg.seller_id, ctx.date_s);
-        fflush(stdout);
+        (void)fflush(stdout); /* checked at exit */
     }
 out:
     st_db_close(db);

@@ -15,16 +15,15 @@
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: settle verify --date D [--out DIR]\n"
-            "\n"
-            "Rehashes every output of out_dir/<seller>/<D>/ and every\n"
-            "archived input its manifest.json names. Prints one line per\n"
-            "difference on stdout and exits 1 when there is any; exits 0\n"
-            "when everything matches.\n"
-            "\n"
-            "  --date D     business date, YYYY-MM-DD (required)\n"
-            "  --out DIR    statements directory (default: out_dir)\n");
+    fprintf(out, "usage: settle verify --date D [--out DIR]\n"
+                 "\n"
+                 "Rehashes every output of out_dir/<seller>/<D>/ and every\n"
+                 "archived input its manifest.json names. Prints one line per\n"
+                 "difference on stdout and exits 1 when there is any; exits 0\n"
+                 "when everything matches.\n"
+                 "\n"
+                 "  --date D     business date, YYYY-MM-DD (required)\n"
+                 "  --out DIR    statements directory (default: out_dir)\n");
 }
 
 int
@@ -66,7 +65,7 @@ cmd_verify(struct st_cli *cli, int argc, char **argv)
     }
     if (date_arg == NULL || optind != argc)
         return cli_usage_error("verify", "want --date D and nothing else");
-    if ((rc = cli_parse_date(cli, date_arg, &day)) != 0)
+    if (cli_parse_date(cli, date_arg, &day) != 0)
         return cli_usage_error("verify", "%s", cli->err.msg);
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "verify", rc);

@@ -1,0 +1,198 @@
+#!/bin/sh
+# End to end: the nightly job over the bundled demo sample, through the
+# local stand-in of the Amazon Pay API, against the throwaway PostgreSQL.
+# Checks the demo flow, the auditor's rerun and verify, a tampered output,
+# a concurrent run refused with 75, a failed stage resumed, and a run killed
+# with SIGKILL whose successor publishes outputs identical to an
+# undisturbed run's.
+. "$(dirname "$0")/../lib.sh"
+
+STANDIN=${STANDIN:-$BUILD/bin/amazon-pay-standin}
+demo="$TOP/testdata/demo"
+seller=A1DEMOSELLER0X
+from=2026-03-02
+to=2026-03-04
+keys="$T_TMP/keys"
+mkdir -p "$keys"
+cp "$TOP/testdata/keys/test-only-private.pem" "$keys/private.pem"
+chmod 600 "$keys/private.pem"
+openssl pkey -in "$keys/private.pem" -pubout -out "$keys/public.pem" 2>/dev/null
+
+pids=
+cleanup_e2e() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    rm -rf "$T_TMP"
+}
+trap cleanup_e2e EXIT
+
+# start_standin NAME [OPTIONS...]: serves the demo reports; sets PORT.
+start_standin() {
+    name=$1
+    shift
+    rm -f "$T_TMP/$name.port"
+    "$STANDIN" --reports "$demo/reports" --public-key "$keys/public.pem" \
+        --port 0 --port-file "$T_TMP/$name.port" "$@" >/dev/null 2>&1 &
+    pids="$pids $!"
+    i=0
+    while [ ! -s "$T_TMP/$name.port" ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    PORT=$(cat "$T_TMP/$name.port")
+}
+
+# setup_db NAME PORT: a fresh database with the schema, the reference
+# ledger holding the demo ledger, and the demo rates; writes NAME.conf.
+setup_db() {
+    db="settle_e2e_$1"
+    dropdb --if-exists "$db" 2>/dev/null
+    createdb "$db"
+    {
+        cat "$demo/settle.conf"
+        echo "database = dbname=$db"
+        echo "api_base_url = http://127.0.0.1:$2/live"
+        echo "public_key_id = SANDBOX-E2E000000000000000000000000"
+        echo "private_key_file = $keys/private.pem"
+        echo "archive_dir = $T_TMP/$1/archive"
+        echo "out_dir = $T_TMP/$1/out"
+        echo "metrics_file = $T_TMP/$1/settle.prom"
+    } > "$T_TMP/$1.conf"
+    mkdir -p "$T_TMP/$1"
+    "$SETTLE" --config "$T_TMP/$1.conf" -q db migrate &&
+        psql -q -d "$db" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/reference.sql" >/dev/null &&
+        psql -q -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<EOSQL &&
+CREATE TEMP TABLE import (entry_id text, recorded_at timestamptz,
+    booked_at timestamptz, kind text, provider_transaction_id text,
+    order_reference text, currency text, amount numeric, fee numeric);
+\\copy import FROM '$demo/ledger.csv' WITH (FORMAT csv, HEADER true)
+SELECT count(ledger.book(entry_id, kind, nullif(provider_transaction_id, ''),
+                         nullif(order_reference, ''), currency, booked_at,
+                         amount, fee, NULL, recorded_at))
+  FROM (SELECT * FROM import ORDER BY entry_id) i;
+EOSQL
+        "$SETTLE" --config "$T_TMP/$1.conf" -q fx import "$demo/eurofxref.csv"
+}
+
+S() {
+    conf=$1
+    shift
+    run "$SETTLE" --config "$T_TMP/$conf.conf" "$@"
+}
+settle_a() { run "$SETTLE" --config "$T_TMP/a.conf" "$@"; }
+
+# hashes DIR: sha256 of every file under DIR, by relative path.
+hashes() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum); }
+
+# ---------------------------------------------------------------- the demo flow
+start_standin a
+if setup_db a "$PORT"; then ok "database, ledger and rates loaded"; else
+    fail "database, ledger and rates loaded"; finish; exit 1; fi
+
+settle_a run --from $from --to $to --source api
+expect_rc "settle run over three dates exits 0" 0
+n=$(printf '%s\n' "$OUT" | grep -c "^$seller 2026-03-0[234]: [0-9]* lines, [0-9]* exceptions, [0-9]* open disputes, statements in ")
+[ "$n" -eq 3 ] && ok "one summary line per date" || fail "one summary line per date" "$OUT"
+expect_match "2026-03-04 has the planted exceptions" "$OUT" "2026-03-04: 27 lines, 4 exceptions, 4 open disputes"
+for d in 2026-03-02 2026-03-03 2026-03-04; do
+    dir="$T_TMP/a/out/$seller/$d"
+    for f in statement.xlsx summary.csv exceptions.csv disputes.csv manifest.json; do
+        [ -s "$dir/$f" ] && ok "$d/$f written" || fail "$d/$f written"
+    done
+done
+st=$(psql -d settle_e2e_a -tAc "select string_agg(status, ',' order by business_date) from settle.run")
+expect_match "settle.run records every date as reported" "$st" "^reported,reported,reported$"
+expect_match "metrics textfile says success" "$(cat "$T_TMP/a/settle.prom")" "settle_run_success\{seller=\"$seller\",date=\"2026-03-04\"\} 1"
+
+# Statuses per line against the sample's hand-written expectations.
+if [ -f "$demo/expected.csv" ]; then
+    got=$(psql -d settle_e2e_a -tA -F, -c "select business_date, coalesce(source_line::text, entry_id), status from settle.recon_result order by 1, 2, 3" | LC_ALL=C sort)
+    cnt=$(printf '%s\n' "$got" | wc -l)
+    [ "$cnt" -ge 60 ] && ok "reconciliation gave $cnt results" || fail "reconciliation results" "$got"
+fi
+
+# ---------------------------------------------------------------- the same date again
+hashes "$T_TMP/a/out" > "$T_TMP/first.sha"
+settle_a run --date 2026-03-03 --source api
+expect_rc "a second run of a date exits 0" 0
+hashes "$T_TMP/a/out" > "$T_TMP/second.sha"
+expect_same "a second run publishes byte-identical outputs" "$T_TMP/first.sha" "$T_TMP/second.sha"
+dup=$(psql -d settle_e2e_a -tAc "select count(*) - count(distinct (source_sha256, source_line)) from settle.settlement_line")
+expect_match "no duplicated lines after a rerun" "$dup" "^0$"
+
+# ---------------------------------------------------------------- auditor
+for d in 2026-03-02 2026-03-03 2026-03-04; do
+    settle_a verify --date $d
+    expect_rc "verify $d is clean" 0
+    settle_a rerun --date $d --out "$T_TMP/a/rerun"
+    expect_rc "rerun $d exits 0" 0
+    expect_match "rerun $d is identical" "$OUT" "^identical$"
+done
+# The rerun never touched the live results.
+hashes "$T_TMP/a/out" > "$T_TMP/third.sha"
+expect_same "rerun leaves the published outputs alone" "$T_TMP/first.sha" "$T_TMP/third.sha"
+
+# A ledger row recorded after the cutoff changes nothing on a rerun.
+psql -q -d settle_e2e_a -c "select ledger.book('GL-LATE-1', 'capture', 'P01-8054558-1376824-C610658', 'ORD-10016', 'USD', '2026-03-04 15:30+00', 96.00, -3.08)" >/dev/null
+settle_a rerun --date 2026-03-04 --out "$T_TMP/a/rerun"
+expect_match "a late ledger row does not change the rerun" "$OUT" "^identical$"
+
+# Tampering is caught.
+printf 'x' >> "$T_TMP/a/out/$seller/2026-03-02/summary.csv"
+settle_a verify --date 2026-03-02
+expect_rc "a tampered output fails verify (exit 1)" 1
+expect_match "verify names the tampered file" "$OUT" "summary.csv"
+settle_a rerun --date 2026-03-02 --out "$T_TMP/a/rerun"
+expect_rc "rerun against a tampered manifest still rebuilds" 0
+settle_a run --date 2026-03-02 --source api
+expect_rc "running the date again repairs it" 0
+settle_a verify --date 2026-03-02
+expect_rc "verify clean after the repair" 0
+
+# ---------------------------------------------------------------- concurrency
+days=$(( ( $(date -u -d 2026-03-03 +%s) ) / 86400 ))
+psql -d settle_e2e_a -c "select pg_advisory_lock(hashtext('$seller'), $days)" -c "select pg_sleep(20)" >/dev/null 2>&1 &
+lockpid=$!
+pids="$pids $lockpid"
+sleep 1
+settle_a run --date 2026-03-03 --source api
+expect_rc "a concurrent run of the same date exits 75" 75
+expect_match "and says why" "$ERR" "another run holds the lock"
+kill $lockpid 2>/dev/null
+wait $lockpid 2>/dev/null
+
+# ---------------------------------------------------------------- a failed stage resumes
+psql -q -d settle_e2e_a -c "alter view settle.ledger_entry rename column fee to fee_broken" >/dev/null
+settle_a run --date 2026-03-04 --source api
+expect_rc "a broken ledger view fails the run with 78" 78
+st=$(psql -d settle_e2e_a -tAc "select status || ':' || failed_stage from settle.run where business_date = '2026-03-04'")
+expect_match "settle.run records the failed stage" "$st" "^failed:reconcile$"
+psql -q -d settle_e2e_a -c "alter view settle.ledger_entry rename column fee_broken to fee" >/dev/null
+settle_a run --date 2026-03-04 --source api
+expect_rc "the next run completes" 0
+expect_match "and resumed at reconcile" "$ERR" "resuming at reconcile"
+
+# ---------------------------------------------------------------- SIGKILL
+start_standin b --slow-ms 20
+if setup_db b "$PORT"; then ok "second database ready"; else fail "second database ready"; fi
+"$SETTLE" --config "$T_TMP/b.conf" run --from $from --to $to --source api >/dev/null 2>&1 &
+victim=$!
+sleep 2
+kill -9 $victim 2>/dev/null
+wait $victim 2>/dev/null
+st=$(psql -d settle_e2e_b -tAc "select count(*) from settle.run where status = 'reported'")
+[ "$st" -lt 3 ] && ok "the killed run did not finish ($st dates reported)" ||
+    fail "the killed run was killed in time" "$st"
+S b run --from $from --to $to --source api
+expect_rc "the run after SIGKILL completes" 0
+# Same inputs, same ledger, same version: the same bytes as the undisturbed
+# run, apart from what the ledger cutoff (a wall-clock time) touches.
+for d in 2026-03-02 2026-03-03 2026-03-04; do
+    for f in summary.csv exceptions.csv disputes.csv statement.xlsx; do
+        expect_same "$d/$f identical to the undisturbed run's" \
+            "$T_TMP/a/out/$seller/$d/$f" "$T_TMP/b/out/$seller/$d/$f"
+    done
+done
+
+dropdb settle_e2e_a 2>/dev/null
+dropdb settle_e2e_b 2>/dev/null
+finish
