@@ -14,16 +14,11 @@
 #include "archive.h"
 #include "date.h"
 #include "fsutil.h"
+#include "hash.h"
 #include "sign.h"
 #include "banned.h"
 
 #define PATH_MAX_LEN 4096
-
-void
-st_archive_sha256_hex(const void *p, size_t n, char *hex)
-{
-    st_sign_sha256_hex(p, n, hex);
-}
 
 void
 st_archive_path(const char *archive_dir, const char *hex, struct st_buf *out)
@@ -100,7 +95,7 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
     st_buf_init(&path, PATH_MAX_LEN);
     st_buf_init(&dir, PATH_MAX_LEN);
     st_buf_init(&tmp, PATH_MAX_LEN);
-    st_archive_sha256_hex(data, len, hex);
+    st_sha256_hex(data, len, hex);
     st_archive_path(archive_dir, hex, &path);
     st_buf_add(&dir, path.data, path.len - (ST_SHA256_HEX_LEN - 2) - 1);
     st_buf_addf(&tmp, "%s/.tmp-%.8s-XXXXXX", dir.data, hex);

@@ -24,8 +24,7 @@
 #include "buf.h"
 #include "db.h"
 #include "err.h"
-
-#define ST_SHA256_HEX_LEN 64
+#include "hash.h"
 
 /* What settle.raw_report records about one archived file. */
 struct st_archive_meta {
@@ -38,9 +37,6 @@ struct st_archive_meta {
     int64_t settlement_end;
     const char *timezone; /* IANA zone of business dates */
 };
-
-/* Writes the lower-case hex SHA-256 of n bytes at p and a NUL to hex[65]. */
-void st_archive_sha256_hex(const void *p, size_t n, char *hex);
 
 /* Appends archive_dir/sha256/<2>/<62> of hex to out. */
 void st_archive_path(const char *archive_dir, const char *hex,

@@ -10,17 +10,17 @@
 #include "hash.h"
 #include "banned.h"
 
-static void
-to_hex(const unsigned char *md, char *hex)
+void
+st_hex_encode(const unsigned char *d, size_t n, char *hex)
 {
     static const char digits[] = "0123456789abcdef";
     size_t i;
 
-    for (i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
+    for (i = 0; i < n; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
     }
-    hex[64] = '\0';
+    hex[2 * n] = '\0';
 }
 
 void
@@ -29,11 +29,12 @@ st_sha256_hex(const void *p, size_t n, char *hex)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
 
-    if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+    if (EVP_Digest(p != NULL ? p : "", n, md, &len, EVP_sha256(), NULL) != 1 ||
+        len != 32) {
         hex[0] = '\0';
         return;
     }
-    to_hex(md, hex);
+    st_hex_encode(md, 32, hex);
 }
 
 int
@@ -78,7 +79,7 @@ st_sha256_file(const char *path, char *hex, uint64_t *bytes, struct st_err *err)
         rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
         goto out;
     }
-    to_hex(md, hex);
+    st_hex_encode(md, 32, hex);
     if (bytes != NULL)
         *bytes = total;
     rc = 0;

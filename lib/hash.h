@@ -10,16 +10,20 @@
 
 #include "err.h"
 
-#define ST_SHA256_HEX 65 /* 64 hex digits and a NUL */
+#define ST_SHA256_HEX_LEN 64 /* hex digits; buffers need one more */
 
 /*
- * Hashes the file at path into hex and its size into *bytes (if not NULL).
- * ST_ERR_NOINPUT when it does not exist, ST_ERR_IO when it cannot be read.
+ * Hashes the file at path into hex (ST_SHA256_HEX_LEN + 1 bytes) and its size
+ * into *bytes (if not NULL). ST_ERR_NOINPUT when it does not exist, ST_ERR_IO
+ * when it cannot be read.
  */
 int st_sha256_file(const char *path, char *hex, uint64_t *bytes,
                    struct st_err *err);
 
-/* Hashes n bytes at p into hex. */
+/* Hashes n bytes at p (NULL when n is 0) into hex. */
 void st_sha256_hex(const void *p, size_t n, char *hex);
+
+/* Writes the n bytes at d as 2n lower-case hex digits and a NUL to hex. */
+void st_hex_encode(const unsigned char *d, size_t n, char *hex);
 
 #endif

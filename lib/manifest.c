@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "archive.h"
 #include "hash.h"
 #include "manifest.h"
 #include "banned.h"
@@ -39,7 +40,7 @@ check_file(const char *what, const char *path, const char *want_hex,
            json_int_t want_bytes, struct st_buf *diffs, int *ndiff,
            struct st_err *err)
 {
-    char hex[ST_SHA256_HEX];
+    char hex[ST_SHA256_HEX_LEN + 1];
     uint64_t bytes = 0;
     struct st_err e2;
     int rc = st_sha256_file(path, hex, &bytes, &e2);
@@ -110,8 +111,7 @@ st_manifest_verify(const json_t *m, const char *dir, const char *archive_dir,
             continue;
         }
         st_buf_reset(&path);
-        /* TODO(lead): st_archive_path once lib/archive.c lands. */
-        st_buf_addf(&path, "%s/sha256/%.2s/%s", archive_dir, h, h + 2);
+        st_archive_path(archive_dir, h, &path);
         if (st_buf_error(&path) != 0) {
             rc = st_err_set(err, ST_ERR_NOMEM, "path too long");
             goto out;

@@ -365,19 +365,6 @@ file_sink(void *ctx, const char *data, size_t len, struct st_err *err)
     return 0;
 }
 
-static void
-hex_of(const unsigned char *md, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-
-    for (i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
 static int
 read_chunk(int fd, char *buf, const char *path, ssize_t *got,
            struct st_err *err)
@@ -423,7 +410,7 @@ hash_fd(int fd, const char *path, char *buf, char *hex, struct st_err *err)
         rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
         goto out;
     }
-    hex_of(digest, hex);
+    st_hex_encode(digest, 32, hex);
     rc = 0;
 out:
     EVP_MD_CTX_free(md);
@@ -636,17 +623,10 @@ st_normalize_buffer(const struct st_normalize_opts *o, const char *name,
     int rc;
     struct job j;
     struct st_report *r = NULL;
-    unsigned char digest[32];
-    unsigned int dlen = 0;
 
     job_init(&j, o, file_sink, out);
     job_file(&j, name);
-    if (EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL) != 1 ||
-        dlen != 32) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
-        goto out;
-    }
-    hex_of(digest, j.sha);
+    st_sha256_hex(data, len, j.sha);
     if ((rc = new_parser(&j, &r, err)) != 0 ||
         (rc = st_report_feed(r, data, len, err)) != 0 ||
         (rc = st_report_finish(r, err)) != 0 || (rc = flush(&j, err)) != 0)
@@ -774,7 +754,7 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
         rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
         goto out;
     }
-    hex_of(digest, hex);
+    st_hex_encode(digest, 32, hex);
     /* A refused file may not have been read to its end. */
     if (j->o->problems->total == before && strcmp(hex, sha) != 0) {
         rc = st_err_set(err, ST_ERR_DATA,

@@ -17,6 +17,7 @@
 #include <openssl/rsa.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "sign.h"
 #include "banned.h"
 
@@ -294,26 +295,6 @@ canon_uri(const char *path, struct st_buf *out)
     }
 }
 
-void
-st_sign_sha256_hex(const void *p, size_t n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    size_t i;
-
-    memset(md, 0, sizeof(md));
-    if (EVP_Digest(p != NULL ? p : "", n, md, &mdlen, EVP_sha256(), NULL) !=
-            1 ||
-        mdlen != 32)
-        memset(md, 0, sizeof(md));
-    for (i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
 int
 st_sign_canonical_request(const struct st_sign_request *req, struct st_buf *out,
                           struct st_err *err)
@@ -341,7 +322,7 @@ st_sign_canonical_request(const struct st_sign_request *req, struct st_buf *out,
     st_buf_addch(out, '\n');
     add_signed_names(items, req->nheaders, out);
     st_buf_addch(out, '\n');
-    st_sign_sha256_hex(req->payload, req->payload_len, hex);
+    st_sha256_hex(req->payload, req->payload_len, hex);
     st_buf_addstr(out, hex);
     if ((rc = st_buf_error(out)) != 0)
         st_err_set(err, rc, "cannot build the canonical request");
@@ -357,7 +338,7 @@ st_sign_string_to_sign(enum st_sign_alg alg, const char *canonical, size_t len,
     char hex[65];
     int rc;
 
-    st_sign_sha256_hex(canonical, len, hex);
+    st_sha256_hex(canonical, len, hex);
     st_buf_addstr(out, st_sign_alg_name(alg));
     st_buf_addch(out, '\n');
     st_buf_addstr(out, hex);

@@ -174,7 +174,4 @@ int st_sign_authorization(const struct st_sign_key *key, enum st_sign_alg alg,
                           const struct st_sign_request *req, struct st_buf *out,
                           struct st_buf *sts_out, struct st_err *err);
 
-/* Writes the lower-case hex SHA-256 of n bytes at p and a NUL to hex[65]. */
-void st_sign_sha256_hex(const void *p, size_t n, char *hex);
-
 #endif

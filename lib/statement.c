@@ -20,13 +20,13 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "alloc.h"
 #include "buf.h"
 #include "currency.h"
 #include "date.h"
 #include "dispute.h"
+#include "hash.h"
 #include "money.h"
 #include "sqltext.h"
 #include "statement.h"
@@ -294,80 +294,6 @@ add_output(struct ctx *c, const char *name)
     if (len >= sizeof(c->outputs[0]))
         return st_err_set(c->err, ST_ERR_INTERNAL, "output name too long");
     memcpy(c->outputs[c->noutputs++], name, len + 1);
-    return 0;
-}
-
-/* Writes the n bytes at d as lowercase hex and a NUL (2n + 1 bytes). */
-static void
-to_hex(const unsigned char *d, size_t n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        hex[2 * i] = digits[d[i] >> 4];
-        hex[2 * i + 1] = digits[d[i] & 15];
-    }
-    hex[2 * n] = '\0';
-}
-
-int
-st_statement_file_sha256(const char *path, char *hex, uint64_t *bytes,
-                         struct st_err *err)
-{
-    int rc = ST_ERR_CRYPTO;
-    EVP_MD_CTX *md = NULL;
-    FILE *fp = NULL;
-    unsigned char buf[1 << 16];
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    size_t n;
-
-    hex[0] = '\0';
-    *bytes = 0;
-    md = EVP_MD_CTX_new();
-    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        st_err_set(err, rc, "cannot start SHA-256");
-        goto out;
-    }
-    fp = fopen(path, "rb");
-    if (fp == NULL) {
-        rc = st_err_set(err, ST_ERR_IO, "cannot read '%s': %s", path,
-                        strerror(errno));
-        goto out;
-    }
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        if (EVP_DigestUpdate(md, buf, n) != 1) {
-            st_err_set(err, rc, "SHA-256 failed");
-            goto out;
-        }
-        *bytes += n;
-    }
-    if (ferror(fp)) {
-        rc = st_err_set(err, ST_ERR_IO, "cannot read '%s'", path);
-        goto out;
-    }
-    if (EVP_DigestFinal_ex(md, dig, &dlen) != 1 || dlen != 32) {
-        st_err_set(err, rc, "SHA-256 failed");
-        goto out;
-    }
-    to_hex(dig, dlen, hex);
-    rc = 0;
-out:
-    if (fp != NULL)
-        (void)fclose(fp);
-    EVP_MD_CTX_free(md);
-    return rc;
-}
-
-static int
-sha256_text(const char *s, size_t len, char *hex)
-{
-    unsigned char dig[32];
-
-    if (EVP_Digest(s, len, dig, NULL, EVP_sha256(), NULL) != 1)
-        return ST_ERR_CRYPTO;
-    to_hex(dig, sizeof(dig), hex);
     return 0;
 }
 
@@ -1001,9 +927,9 @@ write_manifest(struct ctx *c, const char *const *params,
         goto nomem;
     if (c->o->cfg != NULL) {
         st_config_canonical(c->o->cfg, &canon);
-        if (st_buf_error(&canon) != 0 ||
-            sha256_text(canon.data, canon.len, hex) != 0)
+        if (st_buf_error(&canon) != 0)
             goto nomem;
+        st_sha256_hex(canon.data, canon.len, hex);
         if (set_new(root, "config_digest", json_string(hex)) != 0)
             goto nomem;
     } else if (set_new(root, "config_digest", json_null()) != 0) {
@@ -1044,7 +970,7 @@ write_manifest(struct ctx *c, const char *const *params,
 
         if (t->path == NULL)
             continue;
-        if ((rc = st_statement_file_sha256(t->path, hex, &bytes, c->err)) != 0)
+        if ((rc = st_sha256_file(t->path, hex, &bytes, c->err)) != 0)
             goto out;
         if (set_new(obj, st_template_file((enum st_template_kind)i),
                     json_string(hex)) != 0)
@@ -1061,7 +987,7 @@ write_manifest(struct ctx *c, const char *const *params,
         goto nomem;
     for (i = 0; i < c->noutputs; i++) {
         if ((rc = join_path(c, path, c->tmp, c->outputs[i])) != 0 ||
-            (rc = st_statement_file_sha256(path, hex, &bytes, c->err)) != 0)
+            (rc = st_sha256_file(path, hex, &bytes, c->err)) != 0)
             goto out;
         obj = json_pack("{s:s, s:s, s:I}", "path", c->outputs[i], "sha256", hex,
                         "bytes", (json_int_t)bytes);

@@ -73,11 +73,4 @@ int st_statement_run(struct st_db *db, const struct st_config *cfg,
                      int32_t date, const char *out_dir, struct st_log *log,
                      struct st_statement_result *res, struct st_err *err);
 
-/*
- * The lowercase hex SHA-256 (65 bytes with the NUL) and size of the file
- * at path. ST_ERR_IO naming it when it cannot be read.
- */
-int st_statement_file_sha256(const char *path, char *hex, uint64_t *bytes,
-                             struct st_err *err);
-
 #endif

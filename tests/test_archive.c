@@ -21,6 +21,7 @@
 
 #include "alloc.h"
 #include "archive.h"
+#include "hash.h"
 #include "banned.h"
 
 static const char abc_hex[] =
@@ -103,9 +104,9 @@ test_hash_and_path(void **state)
     struct st_buf b;
 
     (void)state;
-    st_archive_sha256_hex("abc", 3, hex);
+    st_sha256_hex("abc", 3, hex);
     assert_string_equal(hex, abc_hex);
-    st_archive_sha256_hex("", 0, hex);
+    st_sha256_hex("", 0, hex);
     assert_string_equal(hex, empty_hex);
     st_buf_init(&b, 4096);
     st_archive_path("var/archive", abc_hex, &b);
