@@ -141,10 +141,18 @@ st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
                    ctx->date_s, stages[first].name);
     for (i = (size_t)first; i < n; i++) {
         int64_t t0 = now_ms();
+        struct st_log_field f[3] = {
+            {.key = "date", .s = ctx->date_s},
+            {.key = "seller", .s = ctx->cfg->seller_id},
+            {.key = "ms", .i = 0},
+        };
 
         rc = stages[i].fn(ctx, err);
+        f[2].i = now_ms() - t0;
         if (i < 4)
-            sum->metrics.stage_ms[i] = now_ms() - t0;
+            sum->metrics.stage_ms[i] = f[2].i;
+        st_log_fields(ctx->log, rc == 0 ? ST_LOG_INFO : ST_LOG_DEBUG,
+                      stages[i].name, f, 3, "%s", rc == 0 ? "done" : "failed");
         if (rc != 0) {
             st_err_prefix(err, "%s", stages[i].name);
             record_failure(ctx, stages[i].name, err);
