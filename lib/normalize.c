@@ -856,7 +856,9 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
         goto out;
     }
     in_copy = 0;
-    if ((rc = st_db_copy_end(db, err)) != 0)
+    if ((rc = st_db_copy_end(db, err)) != 0 ||
+        (rc = st_db_query(db, "queries/analyze_settlement_lines.sql", 0, NULL,
+                          NULL, err)) != 0)
         goto out;
     if ((rc = st_db_commit(db, err)) != 0)
         goto out;

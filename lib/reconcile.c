@@ -101,6 +101,7 @@ static const struct step steps[] = {
     {"queries/insert_recon_missing.sql",
      4,
      {P_SELLER, P_DATE, P_LOOKBACK, P_GRACE}},
+    {"queries/analyze_recon_results.sql", 0, {0}},
     {"queries/insert_recon_disputes.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
     {"queries/finish_recon_run.sql", 2, {P_SELLER, P_DATE}},
     {"queries/drop_recon_work.sql", 0, {0}},

@@ -89,6 +89,7 @@ static const char *const statements[] = {
     "delete_recon_results.sql",
     "insert_recon_lines.sql",
     "insert_recon_missing.sql",
+    "analyze_recon_results.sql",
     "insert_recon_disputes.sql",
     "finish_recon_run.sql",
     "select_recon_summary.sql",
