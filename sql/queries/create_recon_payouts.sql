@@ -7,12 +7,13 @@
 -- the view shows a payout the way the report shows a transfer, as money
 -- leaving the Amazon Pay balance (negative). Each transfer and each entry
 -- is used once: a pair is kept when each is the other's first choice
--- (closest amount, then time, then id).
+-- (closest amount, then time, then id). The transfers are materialized
+-- first: they are a handful, and the join scans them once per payout.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer
 CREATE TEMP TABLE rc_pay ON COMMIT DROP AS
-WITH t AS (
+WITH t AS MATERIALIZED (
     SELECT l.lid, l.source_sha256, l.source_line, l.settlement_start,
            l.settlement_end, l.currency, l.amount, l.total_fee,
            true AS is_today
