@@ -154,14 +154,6 @@ cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days)
     return st_date_parse(arg, strlen(arg), days, &cli->err);
 }
 
-int
-cli_not_built(struct st_cli *cli, const char *cmd)
-{
-    st_err_set(&cli->err, ST_ERR_NOTIMPL,
-               "'%s' is not built yet in this version", cmd);
-    return cli_fail(cli, cmd, ST_ERR_NOTIMPL);
-}
-
 static int
 finish_stdout(int status)
 {

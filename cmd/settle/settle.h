@@ -79,7 +79,4 @@ struct st_problems;
 void cli_print_problems(struct st_cli *cli, const char *stage,
                         const struct st_problems *p);
 
-/* For commands that are not built yet: says so and returns EXIT_SOFTWARE. */
-int cli_not_built(struct st_cli *cli, const char *cmd);
-
 #endif
