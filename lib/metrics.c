@@ -45,7 +45,7 @@ st_metrics_count(struct st_metric_count *counts, size_t *n, const char *label,
     (*n)++;
 }
 
-/* Label values: backslash, double quote and newline escaped. */
+/* Label values: backslash, quotation mark and newline escaped. */
 static void
 add_label_value(struct st_buf *out, const char *v)
 {
