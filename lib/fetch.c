@@ -287,6 +287,14 @@ out:
 }
 
 int
+st_fetch_source_valid(const char *source)
+{
+    return source != NULL &&
+           (strcmp(source, "api") == 0 ||
+            (strncmp(source, "dir:", 4) == 0 && source[4] != '\0'));
+}
+
+int
 st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
               const struct st_fetch_opts *opts, struct st_log *log,
               struct st_fetch_result *res, struct st_err *err)
@@ -311,10 +319,8 @@ st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
     f.date = date;
     if (cfg->seller_id == NULL || cfg->seller_id[0] == '\0')
         return st_config_require_seller(cfg, err);
-    if (strcmp(source, "api") == 0)
-        return from_api(&f);
-    if (strncmp(source, "dir:", 4) == 0 && source[4] != '\0')
-        return from_dir(&f, source + 4);
-    return st_err_set(err, ST_ERR_USAGE,
-                      "unknown source '%s' (want api or dir:PATH)", source);
+    if (!st_fetch_source_valid(source))
+        return st_err_set(err, ST_ERR_USAGE,
+                          "unknown source '%s' (want api or dir:PATH)", source);
+    return strcmp(source, "api") == 0 ? from_api(&f) : from_dir(&f, source + 4);
 }

@@ -51,6 +51,9 @@ struct st_fetch_result {
 /* Fills opts with the defaults: source "api", default backoff, real env. */
 void st_fetch_opts_init(struct st_fetch_opts *opts);
 
+/* 1 when source is "api" or "dir:PATH" with a non-empty PATH, else 0. */
+int st_fetch_source_valid(const char *source);
+
 /*
  * Fetches business date `date` (days since the epoch) as described above,
  * counting into *res. Returns 0 or the first error (nothing of a failed

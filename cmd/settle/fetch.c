@@ -101,14 +101,10 @@ cmd_fetch(struct st_cli *cli, int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("fetch", "unexpected argument '%s'",
                                argv[optind]);
-    if (date_arg == NULL)
-        return cli_usage_error("fetch", "--date is required");
-    if (strcmp(source, "api") != 0 &&
-        (strncmp(source, "dir:", 4) != 0 || source[4] == '\0'))
+    if ((rc = cli_want_date(cli, "fetch", date_arg, &date)) != 0)
+        return rc;
+    if (!st_fetch_source_valid(source))
         return cli_usage_error("fetch", "--source wants api or dir:PATH");
-    if (cli_parse_date(cli, date_arg, &date) != 0)
-        return cli_usage_error("fetch", "bad --date '%s': %s", date_arg,
-                               cli->err.msg);
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "fetch", rc);
     st_fetch_opts_init(&fo);

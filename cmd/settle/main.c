@@ -154,6 +154,17 @@ cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days)
     return st_date_parse(arg, strlen(arg), days, &cli->err);
 }
 
+int
+cli_want_date(struct st_cli *cli, const char *cmd, const char *arg,
+              int32_t *days)
+{
+    if (arg == NULL)
+        return cli_usage_error(cmd, "--date is required");
+    if (cli_parse_date(cli, arg, days) != 0)
+        return cli_usage_error(cmd, "bad --date '%s': %s", arg, cli->err.msg);
+    return 0;
+}
+
 static int
 finish_stdout(int status)
 {

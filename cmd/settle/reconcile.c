@@ -74,10 +74,8 @@ cmd_reconcile(struct st_cli *cli, int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("reconcile", "unexpected argument '%s'",
                                argv[optind]);
-    if (date_arg == NULL)
-        return cli_usage_error("reconcile", "--date is required");
-    if (cli_parse_date(cli, date_arg, &date) != 0)
-        return cli_usage_error("reconcile", "%s", cli->err.msg);
+    if ((rc = cli_want_date(cli, "reconcile", date_arg, &date)) != 0)
+        return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "reconcile", rc);
 

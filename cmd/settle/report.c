@@ -88,10 +88,8 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("report", "unexpected argument '%s'",
                                argv[optind]);
-    if (date_arg == NULL)
-        return cli_usage_error("report", "--date is required");
-    if (cli_parse_date(cli, date_arg, &date) != 0)
-        return cli_usage_error("report", "bad --date '%s'", date_arg);
+    if ((rc = cli_want_date(cli, "report", date_arg, &date)) != 0)
+        return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
         (rc = st_template_dir(cli->cfg.template_dir, dir, sizeof(dir),
                               &cli->err)) != 0 ||

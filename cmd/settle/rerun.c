@@ -86,10 +86,11 @@ cmd_rerun(struct st_cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (date_arg == NULL || optind != argc)
-        return cli_usage_error("rerun", "want --date D and nothing else");
-    if (cli_parse_date(cli, date_arg, &day) != 0)
-        return cli_usage_error("rerun", "%s", cli->err.msg);
+    if (optind != argc)
+        return cli_usage_error("rerun", "unexpected argument '%s'",
+                               argv[optind]);
+    if ((rc = cli_want_date(cli, "rerun", date_arg, &day)) != 0)
+        return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "rerun", rc);
     st_buf_init(&out_dir, 4096);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "fetch.h"
 #include "metrics.h"
 #include "run.h"
 #include "settle.h"
@@ -35,13 +36,6 @@ usage(FILE *out)
             "                        exceptions (the run still completes)\n"
             "\n"
             "Prints one summary line per date on stdout.\n");
-}
-
-static int
-parse_source(const char *s)
-{
-    return s != NULL &&
-           (strcmp(s, "api") == 0 || (strncmp(s, "dir:", 4) == 0 && s[4]));
 }
 
 static void
@@ -114,7 +108,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
                                       "other");
     if ((from_arg == NULL) != (to_arg == NULL))
         return cli_usage_error("run", "--from and --to go together");
-    if (!parse_source(source))
+    if (!st_fetch_source_valid(source))
         return cli_usage_error("run",
                                "--source wants api or dir:PATH, not "
                                "'%s'",

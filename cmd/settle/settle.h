@@ -58,6 +58,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Parses a --date argument; on error fills cli->err. */
 int cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days);
 
+/*
+ * The required --date of cmd: returns 0 with *days set, or prints the usage
+ * error (missing, or not a YYYY-MM-DD date) and returns EXIT_USAGE.
+ */
+int cli_want_date(struct st_cli *cli, const char *cmd, const char *arg,
+                  int32_t *days);
+
 int cmd_run(struct st_cli *cli, int argc, char **argv);
 int cmd_fetch(struct st_cli *cli, int argc, char **argv);
 int cmd_normalize(struct st_cli *cli, int argc, char **argv);

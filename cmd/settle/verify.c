@@ -63,10 +63,11 @@ cmd_verify(struct st_cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (date_arg == NULL || optind != argc)
-        return cli_usage_error("verify", "want --date D and nothing else");
-    if (cli_parse_date(cli, date_arg, &day) != 0)
-        return cli_usage_error("verify", "%s", cli->err.msg);
+    if (optind != argc)
+        return cli_usage_error("verify", "unexpected argument '%s'",
+                               argv[optind]);
+    if ((rc = cli_want_date(cli, "verify", date_arg, &day)) != 0)
+        return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "verify", rc);
     st_date_format(day, date);
