@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "num.h"
 #include "currency.h"
 #include "banned.h"
 
@@ -90,34 +91,6 @@ int_field(struct st_config *cfg, const struct key *k)
     return (int64_t *)(void *)((char *)cfg + k->offset);
 }
 
-/* Parses a decimal integer within [min, max]; no sign games, no junk. */
-static int
-parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    int64_t v = 0;
-    int neg = 0;
-
-    if (*s == '-') {
-        neg = 1;
-        s++;
-    }
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (v > (INT64_MAX - (*s - '0')) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-    }
-    if (neg)
-        v = -v;
-    if (v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int
 enum_ok(const char *choices, const char *v)
 {
@@ -178,7 +151,7 @@ parse_tolerance(const char *s, struct st_tolerance *t, int *n,
                                   s, item);
         memcpy(t[*n].currency, item, 3);
         t[*n].currency[3] = '\0';
-        if (parse_int(item + 4, 0, INT64_MAX / 4, &t[*n].minor) != 0)
+        if (st_parse_i64(item + 4, 0, INT64_MAX / 4, &t[*n].minor) != 0)
             goto bad;
         (*n)++;
         p += strcspn(p, ",");
@@ -213,7 +186,7 @@ st_config_set(struct st_config *cfg, const char *key, const char *value,
     is_tol = k->offset == offsetof(struct st_config, tolerance);
     switch (k->type) {
     case K_INT:
-        if (parse_int(value, k->min, k->max, &iv) != 0) {
+        if (st_parse_i64(value, k->min, k->max, &iv) != 0) {
             rc = st_err_set(err, ST_ERR_CONFIG,
                             "invalid %s '%s': want an integer from %lld "
                             "to %lld",

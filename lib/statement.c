@@ -28,6 +28,7 @@
 #include "dispute.h"
 #include "hash.h"
 #include "money.h"
+#include "num.h"
 #include "sqltext.h"
 #include "statement.h"
 #include "version.h"
@@ -125,39 +126,13 @@ struct ctx {
 /* ---------------------------------------------------------------- small */
 
 static int
-parse_i64(const char *s, int64_t *out)
-{
-    int neg = 0;
-    uint64_t v = 0;
-
-    *out = 0;
-    if (*s == '-') {
-        neg = 1;
-        s++;
-    }
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        unsigned d = (unsigned)(*s - '0');
-
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
-        return -1;
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return 0;
-}
-
-static int
 value_i64(struct ctx *c, const PGresult *res, int col, const char *what,
           int64_t *out)
 {
     *out = 0;
     if (PQgetisnull(res, 0, col))
         return 0;
-    if (parse_i64(PQgetvalue(res, 0, col), out) != 0)
+    if (st_parse_i64(PQgetvalue(res, 0, col), INT64_MIN, INT64_MAX, out) != 0)
         return st_err_set(c->err, ST_ERR_OVERFLOW,
                           "%s: '%.40s' does not fit 64 bits", what,
                           PQgetvalue(res, 0, col));
@@ -443,7 +418,8 @@ load_summary(struct ctx *c, const char *const *params)
                 v[i] = 0;
                 continue;
             }
-            if (parse_i64(PQgetvalue(res, r, cols[i]), &v[i]) != 0) {
+            if (st_parse_i64(PQgetvalue(res, r, cols[i]), INT64_MIN, INT64_MAX,
+                             &v[i]) != 0) {
                 rc = st_err_set(c->err, ST_ERR_OVERFLOW,
                                 "a %s %s total passes 64 bits", code, kind);
                 goto out;

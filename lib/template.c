@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "date.h"
+#include "num.h"
 #include "template.h"
 #include "banned.h"
 
@@ -639,33 +640,6 @@ st_template_csv_header(const struct st_template *t, struct st_csvout *csv)
     st_csvout_end_row(csv);
 }
 
-/* Parses a whole signed decimal integer. Returns 0 or -1. */
-static int
-parse_i64(const char *s, int64_t *out)
-{
-    int neg = 0;
-    uint64_t v = 0;
-    const char *p = s;
-
-    if (*p == '-') {
-        neg = 1;
-        p++;
-    }
-    if (*p == '\0')
-        return -1;
-    for (; *p != '\0'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
-        return -1;
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return 0;
-}
-
 static int
 bad_value(const struct st_template *t, size_t f, const char *v,
           struct st_err *err)
@@ -704,7 +678,7 @@ st_template_emit(const struct st_template *t, const char *const *values,
                 st_xlsx_str(xlsx, c, v);
             break;
         case ST_TYPE_INT:
-            if (parse_i64(v, &i) != 0)
+            if (st_parse_i64(v, INT64_MIN, INT64_MAX, &i) != 0)
                 return bad_value(t, f, v, err);
             if (csv != NULL)
                 st_csvout_int(csv, i);
@@ -714,7 +688,7 @@ st_template_emit(const struct st_template *t, const char *const *values,
         case ST_TYPE_AMOUNT:
         case ST_TYPE_AMOUNT_REPORTING:
             e = t->cols[c].format == ST_TYPE_AMOUNT ? exp : rep_exp;
-            if (parse_i64(v, &i) != 0 || e < 0)
+            if (st_parse_i64(v, INT64_MIN, INT64_MAX, &i) != 0 || e < 0)
                 return bad_value(t, f, v, err);
             if (csv != NULL)
                 st_csvout_amount(csv, i, e);
