@@ -3,40 +3,40 @@
 -- the first occurrence. Order is (settlement end, file sha256, line): the
 -- earliest keeps its match, every later one is a duplicate. Informational
 -- kinds (reserve, carryover, authorization) and lines without a
--- transaction id are not checked. Only keys seen more than once are
--- ranked, so a day without repeats costs one hash aggregate and no sort.
+-- transaction id are not checked. The earlier lines of the window are
+-- read once (one hash join against the date's keys) and only keys seen
+-- more than once are ranked, so a day without repeats costs one scan of
+-- the window, one hash aggregate and no sort.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer
 CREATE TEMP TABLE rc_dup ON COMMIT DROP AS
-WITH repeated AS (
-    SELECT txn, kind
+WITH keys AS MATERIALIZED (
+    SELECT txn, kind, count(*) AS n
     FROM rc_line
     WHERE txn <> '' AND kind NOT IN ('reserve', 'carryover', 'authorization')
     GROUP BY txn, kind
-    HAVING count(*) > 1
-    UNION
-    SELECT s.amazon_transaction_id, s.kind
+), prior AS MATERIALIZED (
+    SELECT s.amazon_transaction_id AS txn, s.kind, s.settlement_end,
+           s.source_sha256, s.source_line, s.settlement_id
     FROM settle.settlement_line s
     WHERE s.seller_id = $1::text
       AND s.business_date >= $2::date - $3::integer
       AND s.business_date < $2::date
-      AND s.amazon_transaction_id <> ''
-      AND s.kind NOT IN ('reserve', 'carryover', 'authorization')
-      AND (s.amazon_transaction_id, s.kind) IN (SELECT txn, kind FROM rc_line)
+      AND (s.amazon_transaction_id, s.kind) IN (SELECT txn, kind FROM keys)
+), repeated AS MATERIALIZED (
+    SELECT txn, kind FROM keys WHERE n > 1
+    UNION
+    SELECT txn, kind FROM prior
 ), candidates AS (
     SELECT l.lid, l.txn, l.kind, l.settlement_end, l.source_sha256,
            l.source_line, l.settlement_id
     FROM rc_line l
     JOIN repeated r ON r.txn = l.txn AND r.kind = l.kind
     UNION ALL
-    SELECT NULL, s.amazon_transaction_id, s.kind, s.settlement_end,
-           s.source_sha256, s.source_line, s.settlement_id
-    FROM settle.settlement_line s
-    JOIN repeated r ON r.txn = s.amazon_transaction_id AND r.kind = s.kind
-    WHERE s.seller_id = $1::text
-      AND s.business_date >= $2::date - $3::integer
-      AND s.business_date < $2::date
+    SELECT NULL, p.txn, p.kind, p.settlement_end, p.source_sha256,
+           p.source_line, p.settlement_id
+    FROM prior p
 ), ranked AS (
     SELECT c.*,
            row_number() OVER w AS rn,

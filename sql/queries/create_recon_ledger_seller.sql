@@ -2,13 +2,14 @@
 -- (the view has a seller_id column: only this seller's rows and rows
 -- with seller_id NULL are read).
 -- Rows recorded after the cutoff are invisible. Read: entries booked from
--- (date - lookback_days) on in the configured time zone, plus older ones
--- whose transaction id or reference appears among the date's lines; minus
--- entries that an earlier date's results already consumed. Amounts become
--- exact minor units: amount * 10^minor_units must be a whole number within
--- bigint, else amount_minor is NULL (reported as a mismatch, never
--- rounded). The same for fee. entry_id is the key of every later join
--- (the contract makes it unique).
+-- (date - lookback_days) up to the date in the configured time zone (the
+-- candidates for missing_in_settlement), payouts booked from then on, and
+-- any entry whose transaction id or reference appears among the date's
+-- lines; minus entries that an earlier date's results already consumed.
+-- Amounts become exact minor units: amount * 10^minor_units must be a
+-- whole number within bigint, else amount_minor is NULL (reported as a
+-- mismatch, never rounded). The same for fee. entry_id is the key of
+-- every later join (the contract makes it unique).
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 ledger_cutoff  timestamptz
@@ -16,19 +17,14 @@
 --   $5 lookback_days  integer
 CREATE TEMP TABLE rc_le ON COMMIT DROP AS
 WITH consumed AS (
-    SELECT r.entry_id
+    SELECT unnest(CASE WHEN r.entry_ids IS NOT NULL THEN r.entry_ids
+                       ELSE ARRAY[r.entry_id] END) AS entry_id
     FROM settle.recon_result r
     WHERE r.seller_id = $1::text
       AND r.business_date >= $2::date - $5::integer
       AND r.business_date < $2::date
-      AND r.source_sha256 IS NOT NULL AND r.entry_id IS NOT NULL
-    UNION
-    SELECT unnest(r.entry_ids)
-    FROM settle.recon_result r
-    WHERE r.seller_id = $1::text
-      AND r.business_date >= $2::date - $5::integer
-      AND r.business_date < $2::date
-      AND r.entry_ids IS NOT NULL
+      AND (r.entry_ids IS NOT NULL
+           OR (r.source_sha256 IS NOT NULL AND r.entry_id IS NOT NULL))
 ), e AS (
     SELECT e.entry_id::text AS entry_id, e.recorded_at, e.booked_at,
            e.kind::text AS kind,
@@ -39,8 +35,10 @@ WITH consumed AS (
     FROM settle.ledger_entry e
     WHERE e.recorded_at <= $3::timestamptz
       AND (e.seller_id IS NULL OR e.seller_id::text = $1::text)
-      AND (e.booked_at >= (($2::date - $5::integer)::timestamp
-                           AT TIME ZONE $4::text)
+      AND ((e.booked_at >= (($2::date - $5::integer)::timestamp
+                            AT TIME ZONE $4::text)
+            AND (e.booked_at < ($2::date::timestamp AT TIME ZONE $4::text)
+                 OR e.kind::text = 'payout'))
            OR e.provider_transaction_id::text IN
               (SELECT txn FROM rc_line WHERE txn <> '')
            OR e.order_reference::text IN
