@@ -22,6 +22,60 @@ push_digit(int64_t *v, int d)
     return 0;
 }
 
+/*
+ * The common case of st_money_parse: [-]digits[.digits] with no ',' and
+ * at most 18 digits once padded to exponent decimals, so that no multiply
+ * can overflow. Returns 1 with *out set, or 0 when the text is anything
+ * else (longer, grouped, malformed, extra non-zero decimals): the general
+ * parser then decides, with its messages.
+ */
+static int
+parse_plain(const char *s, size_t len, int exponent, int64_t *out)
+{
+    const char *p = s;
+    const char *e = s + len;
+    const char *start;
+    uint64_t v = 0; /* wraps harmlessly past 19 digits: refused below */
+    unsigned d;
+    int kept; /* digits pushed into v */
+    int frac = 0;
+
+    if (p < e && *p == '-')
+        p++;
+    start = p;
+    while (p < e && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+        v = v * 10 + d;
+        p++;
+    }
+    kept = (int)(p - start);
+    if (kept == 0 || kept > 18)
+        return 0;
+    if (p < e) {
+        const char *f;
+
+        if (*p != '.' || ++p == e)
+            return 0;
+        f = p;
+        while (p < e && frac < exponent &&
+               (d = (unsigned)(unsigned char)*p - '0') < 10) {
+            v = v * 10 + d;
+            p++;
+            frac++;
+        }
+        while (p < e && *p == '0') /* zeros past the currency's decimals */
+            p++;
+        if (p < e || p == f)
+            return 0;
+        kept += frac;
+    }
+    if (kept + (exponent - frac) > 18)
+        return 0;
+    for (; frac < exponent; frac++)
+        v *= 10;
+    *out = s[0] == '-' ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
 int
 st_money_parse(const char *s, size_t len, int exponent, unsigned flags,
                int64_t *out, struct st_err *err)
@@ -37,6 +91,8 @@ st_money_parse(const char *s, size_t len, int exponent, unsigned flags,
     *out = 0;
     if (exponent < 0 || exponent > 18)
         return st_err_set(err, ST_ERR_INTERNAL, "bad exponent %d", exponent);
+    if (parse_plain(s, len, exponent, out))
+        return 0;
     if (i < len && s[i] == '-') {
         neg = 1;
         i++;
@@ -90,38 +146,129 @@ overflow:
                       i_len, s);
 }
 
+/* "00".."99": two digits per division by 100. */
+static const char digit_pairs[201] = "00010203040506070809"
+                                     "10111213141516171819"
+                                     "20212223242526272829"
+                                     "30313233343536373839"
+                                     "40414243444546474849"
+                                     "50515253545556575859"
+                                     "60616263646566676869"
+                                     "70717273747576777879"
+                                     "80818283848586878889"
+                                     "90919293949596979899";
+
+/* 10^0 .. 10^19 */
+static const uint64_t pow10_u64[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+
+/*
+ * Writes mag ending at end, from the last digit back: exactly exponent
+ * decimals after sep (none and no sep for 0), then nint integer digits,
+ * two per division. Returns the first byte written. Two copies: 32-bit
+ * division is the cheaper one, and most amounts fit.
+ */
+static char *
+put_back32(char *end, uint32_t mag, int exponent, int nint, char sep)
+{
+    char *p = end;
+    int k;
+
+    for (k = exponent; k >= 2; k -= 2) {
+        p -= 2;
+        memcpy(p, digit_pairs + (size_t)2 * (mag % 100), 2);
+        mag /= 100;
+    }
+    if (k == 1) {
+        *--p = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    }
+    if (exponent > 0)
+        *--p = sep;
+    for (k = nint; k >= 2; k -= 2) {
+        p -= 2;
+        memcpy(p, digit_pairs + (size_t)2 * (mag % 100), 2);
+        mag /= 100;
+    }
+    if (k == 1)
+        *--p = (char)('0' + (int)(mag % 10));
+    return p;
+}
+
+static char *
+put_back64(char *end, uint64_t mag, int exponent, int nint, char sep)
+{
+    char *p = end;
+    int k;
+
+    for (k = exponent; k >= 2; k -= 2) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (mag % 100), 2);
+        mag /= 100;
+    }
+    if (k == 1) {
+        *--p = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    }
+    if (exponent > 0)
+        *--p = sep;
+    for (k = nint; k >= 2; k -= 2) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (mag % 100), 2);
+        mag /= 100;
+    }
+    if (k == 1)
+        *--p = (char)('0' + (int)(mag % 10));
+    return p;
+}
+
 int
 st_money_format(int64_t v, int exponent, char decimal_sep, char *out,
                 size_t size)
 {
-    char tmp[ST_MONEY_FMT_MAX];
-    size_t n = 0;
-    size_t len;
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    int digits = 0;
-    size_t i;
+    int ndigits = 1; /* of mag */
+    int nint;        /* integer digits written */
+    size_t len;
+    char *p;
 
     if (exponent < 0 || exponent > 18)
         return ST_ERR_INTERNAL;
-    /* Digits in reverse, with the point after `exponent` of them. */
-    do {
-        tmp[n++] = (char)('0' + (int)(mag % 10));
-        mag /= 10;
-        digits++;
-        if (digits == exponent)
-            tmp[n++] = decimal_sep;
-    } while (mag > 0 || digits <= exponent);
-    if (v < 0)
-        tmp[n++] = '-';
-    len = n;
+    while (ndigits < 20 && mag >= pow10_u64[ndigits])
+        ndigits++;
+    /* Exactly exponent decimals, then at least one integer digit. */
+    nint = ndigits > exponent ? ndigits - exponent : 1;
+    len = (size_t)nint + (size_t)exponent + (exponent > 0) + (v < 0);
     if (len + 1 > size) {
         if (size > 0)
             out[0] = '\0';
         return ST_ERR_TOOLONG;
     }
-    for (i = 0; i < len; i++)
-        out[i] = tmp[len - 1 - i];
     out[len] = '\0';
+    if (mag <= UINT32_MAX)
+        p = put_back32(out + len, (uint32_t)mag, exponent, nint, decimal_sep);
+    else
+        p = put_back64(out + len, mag, exponent, nint, decimal_sep);
+    if (v < 0)
+        *--p = '-';
     return (int)len;
 }
 

@@ -3,13 +3,16 @@
  *
  * One struct job carries a file through the parser: the report parser
  * calls on_line for every valid row, which formats it into job->out and
- * hands full pieces to a sink (a FILE * or COPY). Once the problem count
+ * hands full pieces to a sink (COPY), or on the CSV path to a writer
+ * thread that writes them to the FILE *. Once the problem count
  * of the run has grown, nothing more is formatted: the output is going to
  * be thrown away, and only the remaining problems are worth collecting.
  *
  * Formatting avoids printf on the hot path: amounts through
- * st_money_format, dates through st_datetime_format, integers by hand.
+ * st_money_format (integers too, with no decimals), dates through
+ * st_datetime_format.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,9 +32,10 @@
 #include "sqltext.h"
 #include "banned.h"
 
-#define READ_CHUNK ((size_t)1024 * 1024)
-#define FLUSH_AT   ((size_t)256 * 1024)
-#define OUT_MAX    ((size_t)64 * 1024 * 1024)
+#define READ_CHUNK   ((size_t)1024 * 1024)
+#define FLUSH_AT     ((size_t)256 * 1024)
+#define OUT_MAX      ((size_t)64 * 1024 * 1024)
+#define WRITE_BEHIND ((size_t)8 * 1024 * 1024)
 
 const char st_normalize_csv_header[] =
     "source_sha256,source_line,seller_id,settlement_id,settlement_start,"
@@ -42,6 +46,9 @@ const char st_normalize_csv_header[] =
 
 typedef int (*sink_fn)(void *ctx, const char *data, size_t len,
                        struct st_err *err);
+
+struct writer;
+static int writer_put(struct writer *w, struct st_buf *b, struct st_err *err);
 
 struct job {
     const struct st_normalize_opts *o;
@@ -54,6 +61,7 @@ struct job {
     struct st_buf out;
     sink_fn sink;
     void *sink_ctx;
+    struct writer *w; /* CSV path: full buffers go to this thread */
     char start[ST_DATETIME_LEN + 1];
     char end[ST_DATETIME_LEN + 1];
     int have_period;
@@ -83,43 +91,98 @@ struct job {
 static const unsigned char needs_quote[256] = {
     [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Non-zero when one of the eight bytes of w is c (exact, no false hit). */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (ONES * c);
+
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Whether one of the eight bytes of w needs quotes. Every such byte is
+ * below '-', and most text has no byte below '-' at all: that cheap test
+ * comes first (exact: no borrow can reach a byte that is not below).
+ */
+static inline int
+has_special(uint64_t w)
+{
+    if (((w - ONES * '-') & ~w & HIGHS) == 0)
+        return 0;
+    return (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') |
+            has_byte(w, '\n')) != 0;
+}
+
+/*
+ * Whether the len bytes at s hold a byte of needs_quote: eight at a time,
+ * the last eight overlapping the ones before; four and four below eight.
+ */
+static int
+needs_quotes(const char *s, size_t len)
+{
+    uint64_t w;
+    size_t i;
+
+    if (len >= 8) {
+        for (i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, s + i, 8);
+            if (has_special(w))
+                return 1;
+        }
+        memcpy(&w, s + len - 8, 8);
+        return has_special(w);
+    }
+    if (len >= 4) {
+        uint32_t a;
+        uint32_t b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        return has_special((uint64_t)a << 32 | b);
+    }
+    for (i = 0; i < len; i++)
+        if (needs_quote[(unsigned char)s[i]])
+            return 1;
+    return 0;
+}
+
 static char *
 put_text(char *p, const char *s, size_t len, int always_quote)
 {
-    size_t i;
+    const char *q;
 
-    for (i = 0; !always_quote && i < len; i++)
-        if (needs_quote[(unsigned char)s[i]])
-            break;
-    if (!always_quote && i == len) {
+    if (!always_quote && !needs_quotes(s, len)) {
         memcpy(p, s, len);
         return p + len;
     }
     *p++ = '"';
-    for (i = 0; i < len; i++) {
-        if (s[i] == '"')
-            *p++ = '"';
-        *p++ = s[i];
+    /* Each '"' is copied, then doubled. */
+    while (len > 0 && (q = memchr(s, '"', len)) != NULL) {
+        size_t n = (size_t)(q - s) + 1;
+
+        memcpy(p, s, n);
+        p += n;
+        *p++ = '"';
+        s += n;
+        len -= n;
     }
+    memcpy(p, s, len);
+    p += len;
     *p++ = '"';
     return p;
 }
 
+/* An integer: st_money_format with no decimals. */
 static char *
 put_int(char *p, int64_t v)
 {
-    char tmp[24];
-    size_t n = sizeof(tmp);
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = st_money_format(v, 0, '.', p, ST_MONEY_FMT_MAX);
 
-    do {
-        tmp[--n] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u > 0);
-    if (v < 0)
-        tmp[--n] = '-';
-    memcpy(p, tmp + n, sizeof(tmp) - n);
-    return p + (sizeof(tmp) - n);
+    return n > 0 ? p + n : p;
 }
 
 /* An amount as a decimal, or (COPY) as an integer of minor units. */
@@ -186,6 +249,8 @@ flush(struct job *j, struct st_err *err)
                           "cannot format output of '%s'", j->file);
     if (j->out.len == 0)
         return 0;
+    if (j->w != NULL)
+        return writer_put(j->w, &j->out, err);
     rc = j->sink(j->sink_ctx, j->out.data, j->out.len, err);
     st_buf_reset(&j->out);
     return rc;
@@ -356,13 +421,174 @@ on_line(void *ctx, const struct st_report_preamble *pre,
 
 /* ---------------------------------------------------------- reading */
 
+/*
+ * The CSV path's sink. A regular file gets its writeback started every
+ * WRITE_BEHIND bytes (Linux sync_file_range, asynchronous), so the disk
+ * works while rows are still being made and the caller's final fsync has
+ * little left to do. Durability still comes from that fsync alone. An
+ * unlinked file (the command's spool for a pipe) is never synced, so it
+ * is left to the page cache.
+ */
+struct file_out {
+    FILE *f;
+    int fd; /* -1: not a regular file, no write-behind */
+    size_t pending;
+};
+
+static void
+file_out_init(struct file_out *fo, FILE *f)
+{
+    struct stat st;
+
+    fo->f = f;
+    fo->fd = fileno(f);
+    fo->pending = 0;
+    if (fo->fd >= 0 &&
+        (fstat(fo->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink == 0))
+        fo->fd = -1;
+}
+
 static int
 file_sink(void *ctx, const char *data, size_t len, struct st_err *err)
 {
-    if (fwrite(data, 1, len, ctx) != len)
+    struct file_out *fo = ctx;
+
+    if (fwrite(data, 1, len, fo->f) != len)
         return st_err_set(err, ST_ERR_IO, "cannot write output: %s",
                           strerror(errno));
+    fo->pending += len;
+    if (fo->fd >= 0 && fo->pending >= WRITE_BEHIND) {
+        fo->pending = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+        (void)sync_file_range(fo->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+    }
     return 0;
+}
+
+/*
+ * The CSV path writes on a thread of its own, so that the write system
+ * calls (the copy into the page cache, the filesystem's block allocation,
+ * the write-behind) run beside the formatting rather than in its way. Two
+ * buffers take turns: the job fills one while the other is written. A
+ * write error comes back from the next hand-over or from writer_finish.
+ */
+struct writer {
+    struct file_out *fo;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    int running;
+    struct st_buf pend; /* being written; emptied when done */
+    int busy;           /* pend holds bytes to write */
+    int quit;
+    int rc; /* the first write error */
+    struct st_err err;
+};
+
+static void *
+writer_run(void *arg)
+{
+    struct writer *w = arg;
+    struct st_err e;
+    int rc;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->busy && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->busy)
+            break;
+        rc = w->rc;
+        pthread_mutex_unlock(&w->mu);
+        if (rc == 0) /* after an error, only drain */
+            rc = file_sink(w->fo, w->pend.data, w->pend.len, &e);
+        pthread_mutex_lock(&w->mu);
+        if (rc != 0 && w->rc == 0) {
+            w->rc = rc;
+            w->err = e;
+        }
+        st_buf_reset(&w->pend);
+        w->busy = 0;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Starts the thread; 0, or -1 when there is none (then write in place). */
+static int
+writer_start(struct writer *w, struct file_out *fo)
+{
+    memset(w, 0, sizeof(*w));
+    w->fo = fo;
+    st_buf_init(&w->pend, OUT_MAX);
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return -1;
+    }
+    if (pthread_create(&w->th, NULL, writer_run, w) != 0) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return -1;
+    }
+    w->running = 1;
+    return 0;
+}
+
+/* Hands b's bytes to the writer; b gets the writer's empty buffer. */
+static int
+writer_put(struct writer *w, struct st_buf *b, struct st_err *err)
+{
+    struct st_buf t;
+    int rc;
+
+    pthread_mutex_lock(&w->mu);
+    while (w->busy)
+        pthread_cond_wait(&w->cv, &w->mu);
+    rc = w->rc;
+    if (rc == 0) {
+        t = w->pend;
+        w->pend = *b;
+        *b = t;
+        w->busy = 1;
+        pthread_cond_broadcast(&w->cv);
+    } else if (err != NULL) {
+        *err = w->err;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/*
+ * Waits until everything handed over is written and stops the thread.
+ * Returns 0 or the first write error (err filled when not NULL); a no-op
+ * returning 0 once done.
+ */
+static int
+writer_finish(struct writer *w, struct st_err *err)
+{
+    int rc;
+
+    if (!w->running)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    while (w->busy)
+        pthread_cond_wait(&w->cv, &w->mu);
+    w->quit = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);
+    w->running = 0;
+    rc = w->rc;
+    if (rc != 0 && err != NULL)
+        *err = w->err;
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    st_buf_release(&w->pend);
+    return rc;
 }
 
 static int
@@ -577,13 +803,19 @@ st_normalize_files(const struct st_normalize_opts *o, const char *const *files,
     int rc;
     struct job j;
     struct prehash h[2];
+    struct file_out fo;
+    struct writer w;
     size_t i;
 
-    job_init(&j, o, file_sink, out);
+    file_out_init(&fo, out);
+    job_init(&j, o, file_sink, &fo);
     memset(h, 0, sizeof(h));
-    if ((rc = file_sink(out, st_normalize_csv_header,
+    memset(&w, 0, sizeof(w));
+    if ((rc = file_sink(&fo, st_normalize_csv_header,
                         sizeof(st_normalize_csv_header) - 1, err)) != 0)
         goto out;
+    if (writer_start(&w, &fo) == 0)
+        j.w = &w;
     if (nfiles > 0)
         prehash_start(&h[0], files[0]);
     for (i = 0; i < nfiles; i++) {
@@ -603,6 +835,8 @@ st_normalize_files(const struct st_normalize_opts *o, const char *const *files,
                         o->problems->total - j.base_problems == 1 ? "" : "s");
         goto out;
     }
+    if ((rc = writer_finish(&w, err)) != 0)
+        goto out;
     if (stats != NULL) {
         stats->files = (long)nfiles;
         stats->lines = j.lines;
@@ -610,6 +844,7 @@ st_normalize_files(const struct st_normalize_opts *o, const char *const *files,
     }
     rc = 0;
 out:
+    (void)writer_finish(&w, NULL); /* output refused anyway */
     prehash_wait(&h[0], NULL);
     prehash_wait(&h[1], NULL);
     st_buf_release(&j.out);
@@ -623,8 +858,10 @@ st_normalize_buffer(const struct st_normalize_opts *o, const char *name,
     int rc;
     struct job j;
     struct st_report *r = NULL;
+    struct file_out fo;
 
-    job_init(&j, o, file_sink, out);
+    file_out_init(&fo, out);
+    job_init(&j, o, file_sink, &fo);
     job_file(&j, name);
     st_sha256_hex(data, len, j.sha);
     if ((rc = new_parser(&j, &r, err)) != 0 ||

@@ -7,11 +7,13 @@
  * Both paths stream: a file is read in 1 MiB chunks, hashed (SHA-256 of
  * the raw bytes, OpenSSL EVP) and parsed by lib/report; rows are formatted
  * into one reused buffer and flushed in 256 KiB pieces, so memory does not
- * grow with the file. A file with any validation problem is refused as a
- * whole: its problems go to the caller's struct st_problems and the call
- * returns ST_ERR_DATA. The CSV path writes into a stream the caller later
- * commits or throws away (a temporary file); the database path rolls its
- * transaction back.
+ * grow with the file. On the CSV path a thread of its own writes those
+ * pieces, and starts the kernel's writeback of a regular file every few
+ * MiB (the caller's fsync then has little left to do). A file with any
+ * validation problem is refused as a whole: its problems go to the
+ * caller's struct st_problems and the call returns ST_ERR_DATA. The CSV
+ * path writes into a stream the caller later commits or throws away (a
+ * temporary file); the database path rolls its transaction back.
  *
  * CSV output (DESIGN.md section 12): a header row, then the rows of the
  * files in argument order and line order; LF, no BOM, fields quoted only

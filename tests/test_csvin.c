@@ -2,7 +2,8 @@
  * test_csvin.c: lib/csvin, the streaming CSV reader. Each case is fed
  * whole, then again one byte at a time (rows must not depend on where the
  * chunks are cut), and its rows are compared as text: "LINE:f1|f2|...\n"
- * per row, fields with their bytes as they are.
+ * per row, fields with their bytes as they are. The cases cover both the
+ * fast path for plain rows and libcsv, which reads every other row.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +86,18 @@ static const struct csv_case cases[] = {
      0},
     {"text after closing quote", "\"a\"x,b\n", 0, ST_ERR_DATA, 1, "", 0},
     {"unterminated quote", "a\n\"open,\nmore", 0, ST_ERR_DATA, 2, "1:a\n", 0},
+    /* rows of the fast path's plain shape, and what is not */
+    {"doubled quotes", "\"a\"\"b\",\"\"\"\"\nc,\"d\"\"\"\n", 0, 0, 0,
+     "1:a\"b|\"\n2:c|d\"\n", 0},
+    {"CR line ends", "a,\"b\"\rc\r\"d\"\n", 0, 0, 0, "1:a|b\n1:c\n1:d\n", 0},
+    {"quoted field ends the input", "a\n\"b\"", 0, 0, 0, "1:a\n2:b\n", 0},
+    {"comma ends the input", "\"a\",", 0, 0, 0, "1:a|\n", 0},
+    {"quote ends the input", "a\n\"", 0, ST_ERR_DATA, 2, "1:a\n", 0},
+    {"space after closing quote", "a\n\"b\" ,c\n", 0, ST_ERR_DATA, 2, "1:a\n",
+     0},
+    {"line breaks in quotes, then a bad row", "\"a\nb\",\"c\r\n\"\nx\"y\n", 0,
+     ST_ERR_DATA, 4, "1:a\nb|c\r\n\n", 0},
+    {"bad row, then plain rows", "a\"b\n\"c\"\n", 0, ST_ERR_DATA, 1, "", 0},
 };
 
 /* Writes len bytes to a new temporary file; returns its open fd. */
@@ -255,6 +268,98 @@ test_limits(void **state)
     st_buf_release(&b);
 }
 
+/* Feeds in in pieces of chunk bytes (0: st_csvin_read_fd); the rows. */
+static int
+read_in_chunks(const struct st_buf *in, size_t chunk, struct st_buf *out,
+               struct st_err *err)
+{
+    struct collect c;
+    struct st_csvin *r = NULL;
+    size_t i;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    st_buf_init(&c.out, 64 << 20);
+    assert_int_equal(st_csvin_new("f", collect_row, &c, &r, err), 0);
+    if (chunk == 0) {
+        int fd = temp_fd(in->data, in->len);
+
+        rc = st_csvin_read_fd(r, fd, NULL, NULL, err);
+        close(fd);
+    } else {
+        rc = 0;
+        for (i = 0; i < in->len && rc == 0; i += chunk)
+            rc = st_csvin_feed(r, in->data + i,
+                               in->len - i < chunk ? in->len - i : chunk, err);
+        if (rc == 0)
+            rc = st_csvin_finish(r, err);
+    }
+    st_csvin_free(r);
+    *out = c.out;
+    return rc;
+}
+
+/*
+ * The rows do not depend on how the input is cut: plain rows read whole
+ * or carried across a cut, a row too long to carry (read by libcsv, and
+ * every row after it), quoted line breaks and doubled quotes.
+ */
+static void
+test_chunking(void **state)
+{
+    static const size_t chunks[] = {1, 7, 64, 4096, 1 << 20, 0};
+    static const char head[] = "1:0|say \"0\"|plain 0|||two\nlines\n3:1|";
+    struct st_buf in;
+    struct st_buf want;
+    struct st_err err;
+    long i;
+    size_t k;
+
+    (void)state;
+    st_buf_init(&in, 16 << 20);
+    for (i = 0; i < 3000; i++) {
+        st_buf_addf(&in, "\"%ld\",\"say \"\"%ld\"\"\",plain %ld,,\"\"", i, i,
+                    i);
+        if (i % 97 == 0)
+            st_buf_addstr(&in, ",\"two\nlines\"");
+        if (i == 1500) { /* one field of 200 KiB with line breaks */
+            long n;
+
+            st_buf_addstr(&in, ",\"");
+            for (n = 0; n < 200L * 1024; n++)
+                st_buf_addch(&in, n % 1000 == 999 ? '\n' : 'x');
+            st_buf_addch(&in, '"');
+        }
+        st_buf_addstr(&in, i % 5 == 0 ? "\r\n" : "\n");
+    }
+    st_buf_addstr(&in, "\"last\",\"no line end\"");
+    assert_int_equal(st_buf_error(&in), 0);
+    assert_int_equal(read_in_chunks(&in, in.len, &want, &err), 0);
+    /* 3000 line ends, 31 two-line fields, 204 line breaks in the long one */
+    assert_memory_equal(want.data, head, sizeof(head) - 1);
+    assert_non_null(strstr(want.data, "\n3236:last|no line end\n"));
+    for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+        struct st_buf got;
+
+        assert_int_equal(read_in_chunks(&in, chunks[k], &got, &err), 0);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+            fail_msg("chunks of %zu: rows differ", chunks[k]);
+        st_buf_release(&got);
+    }
+    /* a malformed row after the long one: located the same way */
+    st_buf_addstr(&in, "\nx\"y\n");
+    for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+        struct st_buf got;
+
+        assert_int_equal(read_in_chunks(&in, chunks[k], &got, &err),
+                         ST_ERR_DATA);
+        assert_int_equal(err.line, 3237);
+        st_buf_release(&got);
+    }
+    st_buf_release(&want);
+    st_buf_release(&in);
+}
+
 /* Every allocation failing in turn: ST_ERR_NOMEM, no leak, no crash. */
 static void
 test_nomem(void **state)
@@ -375,11 +480,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_stop),
-        cmocka_unit_test(test_callback_error),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_nomem),
+        cmocka_unit_test(test_cases),          cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_callback_error), cmocka_unit_test(test_chunking),
+        cmocka_unit_test(test_limits),         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_read_fd_large),
     };
 

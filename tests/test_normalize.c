@@ -4,7 +4,8 @@
  * checked by hand), quoting only where needed, the FX columns (rate 1 for
  * the same currency, a converted net that rounds to zero printed as 0.00,
  * never -0.00), refusal of a run with one bad file while every problem of
- * every file is still listed, and a missing file.
+ * every file is still listed, a missing file, and a report big enough for
+ * the writer thread to take many buffers, then failing to write.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -234,6 +236,73 @@ test_missing(void **state)
     free(s.data);
 }
 
+/*
+ * A report big enough for many hand-overs to the writer thread: the same
+ * rows, in order, as the in-memory path; then a write error (/dev/full)
+ * comes back as ST_ERR_IO.
+ */
+static void
+test_large(void **state)
+{
+    char path[] = "/tmp/test_normalize_XXXXXX";
+    const char *files[1] = {path};
+    struct st_normalize_opts o;
+    struct st_problems p;
+    struct st_normalize_stats stats;
+    struct st_err err;
+    struct sink a;
+    struct sink b;
+    FILE *f;
+    FILE *full;
+    char *text = NULL;
+    size_t len = 0;
+    long i;
+    int fd;
+
+    (void)state;
+    f = open_memstream(&text, &len);
+    assert_non_null(f);
+    fputs(PRE, f);
+    for (i = 0; i < 6000; i++)
+        fprintf(f,
+                "\"2024-03-01T10:%02ld:%02ldZ\",\"9\",\"T-%ld\",\"R\","
+                "\"Capture\",\"O-%ld\",\"S\",\"Store, Inc.\",\"USD\","
+                "\"say \"\"%ld\"\"\",\"%ld.00\",\"-0.30\",\"-0.30\","
+                "\"-0.60\",\"%ld.40\"\n",
+                i / 60 % 60, i % 60, i, i, i, i + 1, i);
+    assert_int_equal(fclose(f), 0);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    assert_int_equal(close(fd), 0);
+
+    opts_init(&o, &p);
+    sink_open(&a);
+    assert_int_equal(st_normalize_files(&o, files, 1, a.f, &stats, &err), 0);
+    sink_close(&a);
+    assert_int_equal(stats.lines, 6000);
+    assert_true(a.len > 1024 * 1024);
+    sink_open(&b);
+    assert_int_equal(st_normalize_buffer(&o, path, text, len, b.f, &err), 0);
+    sink_close(&b);
+    assert_int_equal(p.total, 0);
+    assert_int_equal(a.len, strlen(st_normalize_csv_header) + b.len);
+    assert_memory_equal(a.data + strlen(st_normalize_csv_header), b.data,
+                        b.len);
+
+    full = fopen("/dev/full", "w");
+    if (full != NULL) {
+        assert_int_equal(st_normalize_files(&o, files, 1, full, NULL, &err),
+                         ST_ERR_IO);
+        assert_non_null(strstr(err.msg, "cannot write output"));
+        (void)fclose(full);
+    }
+    unlink(path);
+    free(text);
+    free(a.data);
+    free(b.data);
+}
+
 static void
 test_nomem(void **state)
 {
@@ -268,7 +337,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),  cmocka_unit_test(test_fx_columns),
         cmocka_unit_test(test_refused), cmocka_unit_test(test_missing),
-        cmocka_unit_test(test_nomem),
+        cmocka_unit_test(test_large),   cmocka_unit_test(test_nomem),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
