@@ -1,7 +1,14 @@
 /*
  * log.c: text and JSON-lines diagnostics. JSON goes through jansson so that
  * every string is escaped correctly.
+ *
+ * A record takes several stdio calls, so each one is written, from its
+ * first byte to its flush, under one process-wide mutex: records of threads
+ * sharing one struct st_log (settle run's report worker and the main
+ * thread) never interleave. A mutex rather than flockfile(), because
+ * ThreadSanitizer sees it; one for every log, because logs share stderr.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +20,8 @@
 #include "banned.h"
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
+
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void
 st_log_init(struct st_log *log, FILE *out, enum st_log_format format)
@@ -106,6 +115,30 @@ emit_text(struct st_log *log, enum st_log_level level, const char *stage,
     fputc('\n', log->out);
 }
 
+/*
+ * Writes one whole record of msg, in text followed by the detail and hint
+ * lines when given (NULL: none).
+ */
+static void
+record(struct st_log *log, enum st_log_level level, const char *stage,
+       const struct st_log_field *fields, size_t nfields, const char *msg,
+       const char *detail, const char *hint)
+{
+    (void)pthread_mutex_lock(&out_mu);
+    if (log->format == ST_LOG_JSON) {
+        emit_json(log, level, stage, fields, nfields, msg);
+    } else {
+        emit_text(log, level, stage, fields, nfields, msg);
+        if (detail != NULL)
+            fprintf(log->out, "%s: detail: %s\n", log->prog, detail);
+        if (hint != NULL)
+            fprintf(log->out, "%s: hint: %s\n", log->prog, hint);
+    }
+    /* A diagnostic that cannot be written has nowhere else to go. */
+    (void)fflush(log->out);
+    (void)pthread_mutex_unlock(&out_mu);
+}
+
 static void
 vlog(struct st_log *log, enum st_log_level level, const char *stage,
      const struct st_log_field *fields, size_t nfields, const char *fmt,
@@ -118,12 +151,7 @@ vlog(struct st_log *log, enum st_log_level level, const char *stage,
     /* A message cut short at 2 KiB is still a useful message. */
     if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
         msg[0] = '\0';
-    if (log->format == ST_LOG_JSON)
-        emit_json(log, level, stage, fields, nfields, msg);
-    else
-        emit_text(log, level, stage, fields, nfields, msg);
-    /* A diagnostic that cannot be written has nowhere else to go. */
-    (void)fflush(log->out);
+    record(log, level, stage, fields, nfields, msg, NULL, NULL);
 }
 
 void
@@ -153,6 +181,7 @@ void
 st_log_err(struct st_log *log, const char *stage, const struct st_err *err)
 {
     char where[300];
+    char line[2048];
     const char *msg;
 
     if (log == NULL || log->out == NULL || err == NULL ||
@@ -188,12 +217,12 @@ st_log_err(struct st_log *log, const char *stage, const struct st_err *err)
         st_log_fields(log, ST_LOG_ERROR, stage, f, n, "%s%s", where, msg);
         return;
     }
-    st_log_msg(log, ST_LOG_ERROR, stage, "%s%s", where, msg);
-    if (err->detail[0] != '\0')
-        fprintf(log->out, "%s: detail: %s\n", log->prog, err->detail);
-    if (err->hint[0] != '\0')
-        fprintf(log->out, "%s: hint: %s\n", log->prog, err->hint);
-    (void)fflush(log->out); /* as in vlog() */
+    /* As vlog() would format it; the detail and hint lines go with it. */
+    if (snprintf(line, sizeof(line), "%s%s", where, msg) < 0)
+        line[0] = '\0';
+    record(log, ST_LOG_ERROR, stage, NULL, 0, line,
+           err->detail[0] != '\0' ? err->detail : NULL,
+           err->hint[0] != '\0' ? err->hint : NULL);
 }
 
 void
@@ -203,6 +232,7 @@ st_log_progress(struct st_log *log, const char *stage, uint64_t done,
     if (log == NULL || !log->progress || log->format != ST_LOG_TEXT ||
         log->level < ST_LOG_INFO)
         return;
+    (void)pthread_mutex_lock(&out_mu);
     if (total > 0)
         fprintf(log->out, "\r%s: %s: %llu/%llu %s", log->prog, stage,
                 (unsigned long long)done, (unsigned long long)total, unit);
@@ -211,5 +241,6 @@ st_log_progress(struct st_log *log, const char *stage, uint64_t done,
                 (unsigned long long)done, unit);
     if (total > 0 && done >= total)
         fputc('\n', log->out);
-    (void)fflush(log->out); /* as in vlog() */
+    (void)fflush(log->out); /* as in record() */
+    (void)pthread_mutex_unlock(&out_mu);
 }

@@ -9,6 +9,8 @@
  * line with ts, level, stage, msg and the given fields. Timestamps appear
  * only in JSON records and come from the clock function in the struct, so
  * that tests can pin them. Nothing here goes to stdout, which is for data.
+ * Threads may share one struct st_log: each record (with its detail and
+ * hint lines) is written whole under the stream's lock.
  */
 #ifndef ST_LOG_H
 #define ST_LOG_H

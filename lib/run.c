@@ -1,6 +1,8 @@
 /*
  * run.c: the stage engine of `settle run`.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,17 +106,22 @@ summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
     return 0;
 }
 
-int
-st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
-            struct st_run_summary *sum, struct st_err *err)
+/*
+ * Opens the run of ctx->date: takes the (seller, date) lock and reads where
+ * the last run stopped into *first. *locked tells whether the lock is held
+ * (also on error).
+ */
+static int
+run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
+         struct st_run_summary *sum, int *first, int *locked,
+         struct st_err *err)
 {
-    const char *params[4];
+    const char *params[3];
     PGresult *res = NULL;
-    int locked = 0;
-    int first;
-    size_t i;
     int rc;
 
+    *first = 0;
+    *locked = 0;
     st_date_format(ctx->date, ctx->date_s);
     st_metrics_init(&sum->metrics);
     sum->metrics.seller = ctx->cfg->seller_id;
@@ -124,29 +131,53 @@ st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
         goto out;
     if ((rc = st_db_lock(ctx->db, ctx->cfg->seller_id, ctx->date, err)) != 0)
         goto out;
-    locked = 1;
+    *locked = 1;
     params[0] = ctx->cfg->seller_id;
     params[1] = ctx->date_s;
     params[2] = ST_VERSION;
     rc = st_db_query(ctx->db, "queries/upsert_run.sql", 3, params, &res, err);
     if (rc != 0)
         goto out;
-    first = resume_point(stages, n, PQgetvalue(res, 0, 0),
-                         PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
-    PQclear(res);
-    res = NULL;
-    sum->first_stage = first;
-    if (first > 0)
+    *first =
+        resume_point(stages, n, PQgetvalue(res, 0, 0),
+                     PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+    sum->first_stage = *first;
+    if (*first > 0)
         st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: resuming at %s",
-                   ctx->date_s, stages[first].name);
-    for (i = (size_t)first; i < n; i++) {
-        int64_t t0 = now_ms();
+                   ctx->date_s, stages[*first].name);
+out:
+    PQclear(res);
+    return rc;
+}
+
+/*
+ * Runs stages[from..to) of ctx->date, recording each in settle.run, and a
+ * failure with its stage. Before each stage it looks at *stop (when not
+ * NULL): once set, it stops there and returns 0. *reached gets the index
+ * of the first stage not run.
+ */
+static int
+run_stages(struct st_run_ctx *ctx, const struct st_stage *stages, size_t from,
+           size_t to, struct st_run_summary *sum, const atomic_int *stop,
+           size_t *reached, struct st_err *err)
+{
+    const char *params[4];
+    size_t i;
+    int rc = 0;
+
+    params[0] = ctx->cfg->seller_id;
+    params[1] = ctx->date_s;
+    for (i = from; i < to; i++) {
+        int64_t t0;
         struct st_log_field f[3] = {
             {.key = "date", .s = ctx->date_s},
             {.key = "seller", .s = ctx->cfg->seller_id},
             {.key = "ms", .i = 0},
         };
 
+        if (stop != NULL && atomic_load(stop))
+            break;
+        t0 = now_ms();
         rc = stages[i].fn(ctx, err);
         f[2].i = now_ms() - t0;
         if (i < 4)
@@ -156,26 +187,227 @@ st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
         if (rc != 0) {
             st_err_prefix(err, "%s", stages[i].name);
             record_failure(ctx, stages[i].name, err);
-            goto out;
+            break;
         }
         params[2] = stages[i].status;
         params[3] = ST_VERSION;
         rc = st_db_query(ctx->db, "queries/update_run_stage.sql", 4, params,
                          NULL, err);
         if (rc != 0)
-            goto out;
+            break;
     }
-    sum->metrics.success = 1;
-out:
-    /* The figures as far as the run got (empty when it got nowhere). */
-    if (locked) {
-        struct st_err e2;
+    *reached = i;
+    return rc;
+}
 
-        if (summarize(ctx, sum, rc == 0 ? err : &e2) != 0 && rc == 0)
-            rc = err->code;
-        st_db_unlock(ctx->db, ctx->cfg->seller_id, ctx->date, NULL);
+/*
+ * Closes the run of ctx->date after rc: the figures as far as it got
+ * (empty when it got nowhere), then the lock goes. Returns rc, or the
+ * summary's error when rc was 0.
+ */
+static int
+run_close(struct st_run_ctx *ctx, struct st_run_summary *sum, int rc,
+          struct st_err *err)
+{
+    struct st_err e2;
+
+    if (summarize(ctx, sum, rc == 0 ? err : &e2) != 0 && rc == 0)
+        rc = err->code;
+    st_db_unlock(ctx->db, ctx->cfg->seller_id, ctx->date, NULL);
+    return rc;
+}
+
+int
+st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
+            struct st_run_summary *sum, struct st_err *err)
+{
+    size_t reached = 0;
+    int locked = 0;
+    int first = 0;
+    int rc;
+
+    rc = run_open(ctx, stages, n, sum, &first, &locked, err);
+    if (rc == 0)
+        rc =
+            run_stages(ctx, stages, (size_t)first, n, sum, NULL, &reached, err);
+    if (rc == 0)
+        sum->metrics.success = 1;
+    if (locked)
+        rc = run_close(ctx, sum, rc, err);
+    return rc;
+}
+
+/*
+ * One date of st_run_dates: its context (on the main connection while its
+ * database stages run, on the worker's while it reports), figures and
+ * error, and the thread that reports it. failed is the worker's word to
+ * the main thread: set once the report failed.
+ */
+struct run_slot {
+    struct st_run_ctx ctx;
+    struct st_run_summary sum;
+    struct st_err err;
+    const struct st_stage *stages;
+    size_t from; /* the stages the worker runs: [from, n) */
+    size_t n;
+    int rc;
+    atomic_int failed;
+    pthread_t tid;
+};
+
+/* The worker: the last stage and the date's close, on its own connection. */
+static void *
+report_main(void *arg)
+{
+    struct run_slot *s = arg;
+    size_t reached = 0;
+    int rc;
+
+    rc = st_db_lock(s->ctx.db, s->ctx.cfg->seller_id, s->ctx.date, &s->err);
+    if (rc == 0) {
+        rc = run_stages(&s->ctx, s->stages, s->from, s->n, &s->sum, NULL,
+                        &reached, &s->err);
+        /* Raised at once, so the next date stops at its next boundary. */
+        if (rc != 0)
+            atomic_store(&s->failed, 1);
+        else
+            s->sum.metrics.success = 1;
+        rc = run_close(&s->ctx, &s->sum, rc, &s->err);
     }
-    PQclear(res);
+    s->rc = rc;
+    atomic_store(&s->failed, rc != 0);
+    return NULL;
+}
+
+/* Tells the caller about a finished date; returns its rc. */
+static int
+run_done(struct run_slot *s, st_run_done_fn *done, void *arg)
+{
+    s->sum.metrics.date = s->ctx.date_s;
+    if (done != NULL)
+        done(arg, &s->ctx, &s->sum, s->rc);
+    return s->rc;
+}
+
+/* Waits for the report of s, then tells the caller; returns its rc. */
+static int
+join_report(struct run_slot *s, st_run_done_fn *done, void *arg)
+{
+    if (pthread_join(s->tid, NULL) != 0)
+        s->rc = st_err_set(&s->err, ST_ERR_INTERNAL,
+                           "cannot join the report of %s", s->ctx.date_s);
+    return run_done(s, done, arg);
+}
+
+int
+st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
+             const struct st_stage *stages, size_t n, int overlap,
+             st_run_done_fn *done, void *arg, struct st_err *err)
+{
+    struct run_slot *slot = NULL; /* [0] and [1], taking turns */
+    struct run_slot *cur;
+    struct run_slot *busy = NULL; /* the slot a worker reports, if any */
+    struct st_db *wdb = NULL;
+    struct run_slot *failed = NULL;
+    int rc = ST_ERR_NOMEM;
+    int32_t d;
+
+    if (n == 0 || from > to) {
+        rc = st_err_set(err, ST_ERR_INTERNAL, "nothing to run");
+        goto out;
+    }
+    slot = st_calloc(2, sizeof(*slot));
+    if (slot == NULL) {
+        rc = st_err_set(err, ST_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    /* Only a range has something to overlap. */
+    if (overlap && from < to &&
+        st_db_connect(ctx->cfg->database, &wdb, &slot[0].err) != 0) {
+        st_log_msg(ctx->log, ST_LOG_WARN, "run",
+                   "reporting in turn: cannot open a second connection: %s",
+                   slot[0].err.msg);
+        wdb = NULL;
+    }
+    for (d = from; d <= to && failed == NULL; d++) {
+        size_t split = wdb != NULL ? n - 1 : n;
+        size_t reached = 0;
+        int locked = 0;
+        int first = 0;
+
+        cur = &slot[(d - from) % 2];
+        memset(cur, 0, sizeof(*cur));
+        atomic_init(&cur->failed, 0);
+        cur->ctx = *ctx;
+        cur->ctx.date = d;
+        cur->stages = stages;
+        cur->n = n;
+        if (busy != NULL && atomic_load(&busy->failed))
+            break; /* do not start another date after a failed report */
+        cur->rc = run_open(&cur->ctx, stages, n, &cur->sum, &first, &locked,
+                           &cur->err);
+        if (cur->rc == 0)
+            cur->rc =
+                run_stages(&cur->ctx, stages, (size_t)first, split, &cur->sum,
+                           busy ? &busy->failed : NULL, &reached, &cur->err);
+        if (cur->rc == 0 && reached == n)
+            cur->sum.metrics.success = 1;
+        if (cur->rc == 0 && reached < split)
+            st_log_msg(ctx->log, ST_LOG_INFO, "run",
+                       "%s: stopping before %s: the report of %s failed",
+                       cur->ctx.date_s, stages[reached].name, busy->ctx.date_s);
+        /*
+         * Done here when it failed, completed on this connection, or
+         * stopped for the failed report of the date before (it keeps the
+         * status it reached and resumes there next time).
+         */
+        if (locked && (cur->rc != 0 || reached == n))
+            cur->rc = run_close(&cur->ctx, &cur->sum, cur->rc, &cur->err);
+        else if (locked)
+            st_db_unlock(cur->ctx.db, ctx->cfg->seller_id, d, NULL);
+        if (busy != NULL) {
+            struct run_slot *prev = busy;
+
+            busy = NULL;
+            if (join_report(prev, done, arg) != 0) {
+                failed = prev;
+                break;
+            }
+        }
+        if (cur->rc != 0 || reached == n) {
+            if (run_done(cur, done, arg) != 0)
+                failed = cur;
+            continue;
+        }
+        if (reached < split) {
+            /* Stops only for a failed report, which ended the loop above. */
+            cur->rc =
+                st_err_set(&cur->err, ST_ERR_INTERNAL, "%s stopped before %s",
+                           cur->ctx.date_s, stages[reached].name);
+            failed = cur;
+            break;
+        }
+        /* Hand the report over; it takes the lock on its own connection. */
+        cur->ctx.db = wdb;
+        cur->from = reached;
+        if (pthread_create(&cur->tid, NULL, report_main, cur) != 0) {
+            report_main(cur);
+            if (run_done(cur, done, arg) != 0)
+                failed = cur;
+            continue;
+        }
+        busy = cur;
+    }
+    if (busy != NULL && join_report(busy, done, arg) != 0 && failed == NULL)
+        failed = busy;
+    rc = 0;
+    if (failed != NULL) {
+        *err = failed->err;
+        rc = failed->rc;
+    }
+out:
+    st_db_close(wdb);
+    st_free(slot);
     return rc;
 }
 

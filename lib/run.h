@@ -3,8 +3,10 @@
  * reconcile, report, in that order, each recorded in settle.run as it
  * completes.
  *
- * A run holds the advisory lock of (seller, date) from start to end, so a
- * second run of the same date stops at once with ST_ERR_TEMPFAIL. It
+ * A run holds the advisory lock of (seller, date) from start to end (when
+ * st_run_dates hands a date's report to its worker, the lock moves from one
+ * connection to the other), so a second run of the same date stops at once
+ * with ST_ERR_TEMPFAIL. It
  * resumes where the last run of the date stopped: at the stage that failed,
  * or after the last stage a killed run completed; a date whose last run
  * completed is run whole again, which every stage makes safe (each replaces
@@ -61,6 +63,38 @@ extern const size_t st_run_nstages;
  */
 int st_run_date(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
                 struct st_run_summary *sum, struct st_err *err);
+
+/*
+ * What st_run_dates calls on the calling thread once per date, in date
+ * order, when the date is done: rc is 0, or the date's error (the last
+ * call then). ctx->date_s names the date; sum->metrics.date points to it.
+ * Both are borrowed for the call only.
+ */
+typedef void st_run_done_fn(void *arg, const struct st_run_ctx *ctx,
+                            const struct st_run_summary *sum, int rc);
+
+/*
+ * Runs every date from `from` to `to` (inclusive, in order) with
+ * st_run_date's rules, on ctx (whose date and date_s it sets), calling
+ * done (may be NULL) after each date, and stops at the first date that
+ * fails, returning its error.
+ *
+ * With overlap set and more than one date, a date's last stage (the
+ * report, client CPU) runs on a worker thread with a second connection to
+ * ctx->cfg->database while the main thread runs the next date's other
+ * stages (database CPU) on ctx->db; at most one report is in flight, and
+ * the next date's report waits for it. The date's lock moves with it: the
+ * main connection releases it after its stages, the worker takes it again
+ * (ST_ERR_TEMPFAIL when another run took it in between). When a report
+ * fails, the next date stops at its next stage boundary, keeping the
+ * status it reached; when both fail, the earlier date's error is the one
+ * returned. Without a second connection the dates run in turn (a warning
+ * is logged). ctx->log must be safe to share between threads (lib/log.c
+ * writes each record whole).
+ */
+int st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
+                 const struct st_stage *stages, size_t n, int overlap,
+                 st_run_done_fn *done, void *arg, struct st_err *err);
 
 /*
  * The auditor's rebuild of ctx->date: normalize from the archive, reconcile

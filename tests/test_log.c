@@ -2,8 +2,10 @@
  * test_log.c: lib/log into a memory stream with a pinned clock. Text
  * records for a terminal, JSON lines parsed back with jansson (escaping,
  * fields, errors with location, detail, hint and SQLSTATE, bytes that are
- * not UTF-8), level filtering and progress lines.
+ * not UTF-8), level filtering and progress lines; two threads logging at
+ * once never interleave their records.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -307,6 +309,99 @@ test_null_log(void **state)
     st_log_err(&quiet, NULL, &err);
 }
 
+/*
+ * Two threads share one log: every record, an error with its detail and
+ * hint lines too, comes out whole.
+ */
+#define RACE_RECORDS 2000
+
+struct racer {
+    struct st_log *log;
+    int id;
+};
+
+static void *
+race(void *arg)
+{
+    const struct racer *r = arg;
+    char name[8];
+    int i;
+
+    if (snprintf(name, sizeof(name), "t%d", r->id) >= (int)sizeof(name))
+        return NULL;
+    for (i = 0; i < RACE_RECORDS; i++) {
+        struct st_log_field f[2] = {{.key = "thread", .s = name},
+                                    {.key = "n", .i = i}};
+
+        if (i % 10 == 0) {
+            struct st_err err;
+
+            st_err_set(&err, ST_ERR_DATA, "e %s %d", name, i);
+            (void)snprintf(err.detail, sizeof(err.detail), "d %s %d", name, i);
+            (void)snprintf(err.hint, sizeof(err.hint), "h %s %d", name, i);
+            st_log_err(r->log, name, &err);
+        } else {
+            st_log_fields(r->log, ST_LOG_INFO, name, f, 2, "record %d", i);
+        }
+    }
+    return NULL;
+}
+
+/* 1 when line (up to its newline) is exactly the text want. */
+static int
+line_is(const char *line, const char *want)
+{
+    size_t n = strlen(want);
+
+    return strncmp(line, want, n) == 0 && line[n] == '\n';
+}
+
+static void
+test_threads(void **state)
+{
+    struct sink *s = *state;
+    struct racer r[2] = {{&s->log, 0}, {&s->log, 1}};
+    pthread_t tid[2];
+    int next[2] = {0, 0};
+    const char *p;
+    char want[128];
+
+    assert_int_equal(pthread_create(&tid[0], NULL, race, &r[0]), 0);
+    assert_int_equal(pthread_create(&tid[1], NULL, race, &r[1]), 0);
+    assert_int_equal(pthread_join(tid[0], NULL), 0);
+    assert_int_equal(pthread_join(tid[1], NULL), 0);
+    assert_int_equal(fflush(s->f), 0);
+    /* Each thread's records in its order, each whole. */
+    for (p = s->data; *p != '\0';) {
+        int t = strncmp(p, "settle: t1: ", 12) == 0;
+        int i = next[t];
+
+        assert_true(i < RACE_RECORDS);
+        if (i % 10 == 0) {
+            assert_true(snprintf(want, sizeof(want),
+                                 "settle: t%d: error: e t%d %d", t, t,
+                                 i) < (int)sizeof(want));
+            assert_true(line_is(p, want));
+            p = strchr(p, '\n') + 1;
+            assert_true(snprintf(want, sizeof(want), "settle: detail: d t%d %d",
+                                 t, i) < (int)sizeof(want));
+            assert_true(line_is(p, want));
+            p = strchr(p, '\n') + 1;
+            assert_true(snprintf(want, sizeof(want), "settle: hint: h t%d %d",
+                                 t, i) < (int)sizeof(want));
+        } else {
+            assert_true(snprintf(want, sizeof(want),
+                                 "settle: t%d: record %d thread=t%d n=%d", t, i,
+                                 t, i) < (int)sizeof(want));
+        }
+        assert_true(line_is(p, want));
+        p = strchr(p, '\n') + 1;
+        next[t]++;
+    }
+    assert_int_equal(next[0], RACE_RECORDS);
+    assert_int_equal(next[1], RACE_RECORDS);
+}
+
 int
 main(void)
 {
@@ -319,6 +414,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_json_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
         cmocka_unit_test(test_null_log),
+        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("log", tests, NULL, NULL);

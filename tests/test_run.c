@@ -1,15 +1,18 @@
 /*
  * test_run.c: the stage engine of `settle run` with stand-in stages, against
  * the throwaway PostgreSQL (PGHOST etc.); skipped when there is none, so it
- * runs for real from tests/integration/run_engine.sh.
+ * runs for real from tests/integration/run_engine.sh. st_run_dates runs the
+ * stand-ins over three dates, the report of each on the worker thread.
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,16 +25,107 @@
 static char calls[64]; /* one letter per stage called, in order */
 static int fail_stage = -1;
 
-static int
-fake(int i, struct st_err *err)
-{
-    size_t n = strlen(calls);
+/*
+ * For st_run_dates, whose report stage runs on another thread: the stages
+ * called per date (days after 2026-03-02), the date whose stage fail_stage
+ * fails (-1: every date), and the date whose stage 1 waits for the report
+ * of the date before it to fail.
+ */
+#define NDAYS 3
+static pthread_mutex_t calls_mu = PTHREAD_MUTEX_INITIALIZER;
+static char day_calls[NDAYS][16];
+static int fail_day = -1;
+static int slow_day = -1;
 
-    if (n + 1 < sizeof(calls)) {
-        calls[n] = (char)('a' + i);
-        calls[n + 1] = '\0';
+static void
+append(char *to, size_t size, int i)
+{
+    size_t n = strlen(to);
+
+    if (n + 1 < size) {
+        to[n] = (char)('a' + i);
+        to[n + 1] = '\0';
     }
-    if (i == fail_stage)
+}
+
+/*
+ * Waits (up to 10 s) until the day before c's has failed in settle.run,
+ * then a moment more for the worker to close it and raise its flag.
+ */
+static void
+wait_for_failed_report(const struct st_run_ctx *c)
+{
+    const struct timespec pause = {.tv_sec = 0, .tv_nsec = 50000000};
+    char day[11];
+    const char *p[2] = {c->cfg->seller_id, day};
+    struct st_err err;
+    int tries;
+
+    st_date_format(c->date - 1, day);
+    for (tries = 0; tries < 200; tries++) {
+        PGresult *res = NULL;
+        int failed;
+
+        if (st_db_query_text(c->db,
+                             "SELECT 1 FROM settle.run WHERE seller_id = $1 "
+                             "AND business_date = $2 AND status = 'failed'",
+                             2, p, &res, &err) != 0)
+            break;
+        failed = PQntuples(res) == 1;
+        PQclear(res);
+        if (failed)
+            break;
+        (void)nanosleep(&pause, NULL);
+    }
+    for (tries = 0; tries < 4; tries++)
+        (void)nanosleep(&pause, NULL);
+}
+
+/*
+ * Waits (up to 10 s) until stage 1 of slow_day has been entered: then that
+ * date is inside a stage, and a report failing now must let it finish that
+ * stage and stop at the next boundary. (Waiting only for its stage 0 to be
+ * called raced: the failure could land before stage 0 returned, and the
+ * date then rightly stopped before stage 1.)
+ */
+static int slow_entered;
+
+static void
+wait_for_slow_stage(void)
+{
+    const struct timespec pause = {.tv_sec = 0, .tv_nsec = 10000000};
+    int tries;
+    int entered = 0;
+
+    for (tries = 0; tries < 1000 && !entered; tries++) {
+        pthread_mutex_lock(&calls_mu);
+        entered = slow_entered;
+        pthread_mutex_unlock(&calls_mu);
+        if (!entered)
+            (void)nanosleep(&pause, NULL);
+    }
+}
+
+static int
+fake(const struct st_run_ctx *c, int i, struct st_err *err)
+{
+    int day = (int)(c->date - st_date_from_civil(2026, 3, 2));
+
+    /* The failing report waits until the next date is under way. */
+    if (i == 3 && i == fail_stage && day == fail_day && day + 1 == slow_day)
+        wait_for_slow_stage();
+    if (i == 1 && day == slow_day) {
+        pthread_mutex_lock(&calls_mu);
+        slow_entered = 1;
+        pthread_mutex_unlock(&calls_mu);
+        wait_for_failed_report(c);
+    }
+    pthread_mutex_lock(&calls_mu);
+    append(calls, sizeof(calls), i);
+    if (day >= 0 && day < NDAYS)
+        append(day_calls[day], sizeof(day_calls[day]), i);
+    pthread_mutex_unlock(&calls_mu);
+    if (i == fail_stage && (fail_day < 0 || day == fail_day))
         return st_err_set(err, ST_ERR_DATA, "stage %d broke", i);
     return 0;
 }
@@ -39,29 +133,25 @@ fake(int i, struct st_err *err)
 static int
 s0(struct st_run_ctx *c, struct st_err *e)
 {
-    (void)c;
-    return fake(0, e);
+    return fake(c, 0, e);
 }
 
 static int
 s1(struct st_run_ctx *c, struct st_err *e)
 {
-    (void)c;
-    return fake(1, e);
+    return fake(c, 1, e);
 }
 
 static int
 s2(struct st_run_ctx *c, struct st_err *e)
 {
-    (void)c;
-    return fake(2, e);
+    return fake(c, 2, e);
 }
 
 static int
 s3(struct st_run_ctx *c, struct st_err *e)
 {
-    (void)c;
-    return fake(3, e);
+    return fake(c, 3, e);
 }
 
 static const struct st_stage stages[] = {
@@ -103,6 +193,10 @@ setup(void **state)
     fx->ctx.date = st_date_from_civil(2026, 3, 2);
     calls[0] = '\0';
     fail_stage = -1;
+    memset(day_calls, 0, sizeof(day_calls));
+    fail_day = -1;
+    slow_day = -1;
+    slow_entered = 0;
     *state = fx;
     return 0;
 }
@@ -274,6 +368,146 @@ test_nested_transactions(void **state)
     PQclear(res);
 }
 
+/* What st_run_dates reported, call by call: "<date>:<rc>," each. */
+static void
+note_done(void *arg, const struct st_run_ctx *ctx,
+          const struct st_run_summary *sum, int rc)
+{
+    char *seen = arg;
+    size_t n = strlen(seen);
+
+    assert_ptr_equal(sum->metrics.date, ctx->date_s);
+    assert_true(snprintf(seen + n, 256 - n, "%s:%d,", ctx->date_s, rc) <
+                (int)(256 - n));
+}
+
+/* settle.run's "date=status[:failed_stage]" of the three dates. */
+static void
+range_state(struct fixture *fx, char *out, size_t n)
+{
+    const char *p[1] = {fx->seller};
+    PGresult *res = NULL;
+    struct st_err err;
+
+    assert_int_equal(
+        st_db_query_text(fx->db,
+                         "SELECT string_agg(business_date || '=' || status "
+                         "|| coalesce(':' || failed_stage, ''), ',' ORDER BY "
+                         "business_date) FROM settle.run WHERE seller_id = $1",
+                         1, p, &res, &err),
+        0);
+    assert_true(snprintf(out, n, "%s", PQgetvalue(res, 0, 0)) < (int)n);
+    PQclear(res);
+}
+
+/* Forgets every run of the fixture's seller. */
+static void
+clear_runs(struct fixture *fx)
+{
+    const char *p[1] = {fx->seller};
+    struct st_err err;
+
+    assert_int_equal(st_db_query_text(fx->db,
+                                      "DELETE FROM settle.run WHERE "
+                                      "seller_id = $1",
+                                      1, p, NULL, &err),
+                     0);
+}
+
+static void
+run_range(struct fixture *fx, int overlap, int want_rc, char *seen)
+{
+    struct st_err err;
+    int32_t from = st_date_from_civil(2026, 3, 2);
+
+    seen[0] = '\0';
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(st_run_dates(&fx->ctx, from, from + NDAYS - 1, stages, 4,
+                                  overlap, note_done, seen, &err),
+                     want_rc);
+    if (want_rc != 0)
+        assert_string_equal(err.msg, fail_stage == 3 ? "report: stage 3 broke"
+                                                     : "normalize: stage 1 "
+                                                       "broke");
+}
+
+static void
+test_dates_overlap(void **state)
+{
+    struct fixture *fx = *state;
+    char seen[256];
+    char st[256];
+    int overlap;
+
+    if (fx == NULL)
+        skip();
+    clear_runs(fx);
+    for (overlap = 0; overlap <= 1; overlap++) {
+        memset(day_calls, 0, sizeof(day_calls));
+        run_range(fx, overlap, 0, seen);
+        assert_string_equal(seen, "2026-03-02:0,2026-03-03:0,2026-03-04:0,");
+        assert_string_equal(day_calls[0], "abcd");
+        assert_string_equal(day_calls[1], "abcd");
+        assert_string_equal(day_calls[2], "abcd");
+        range_state(fx, st, sizeof(st));
+        assert_string_equal(st, "2026-03-02=reported,2026-03-03=reported,"
+                                "2026-03-04=reported");
+    }
+}
+
+static void
+test_dates_report_fails(void **state)
+{
+    struct fixture *fx = *state;
+    char seen[256];
+    char st[256];
+
+    if (fx == NULL)
+        skip();
+    clear_runs(fx);
+    /* The report of 03-03 fails while 03-04 normalizes: 03-04 stops. */
+    fail_stage = 3;
+    fail_day = 1;
+    slow_day = 2;
+    run_range(fx, 1, ST_ERR_DATA, seen);
+    assert_string_equal(seen, "2026-03-02:0,2026-03-03:-3,");
+    assert_string_equal(day_calls[0], "abcd");
+    assert_string_equal(day_calls[1], "abcd");
+    assert_string_equal(day_calls[2], "ab");
+    range_state(fx, st, sizeof(st));
+    assert_string_equal(st, "2026-03-02=reported,2026-03-03=failed:report,"
+                            "2026-03-04=normalized");
+    /* Fixed: 03-03 resumes at the report, 03-04 at reconcile. */
+    fail_stage = -1;
+    memset(day_calls, 0, sizeof(day_calls));
+    run_range(fx, 1, 0, seen);
+    assert_string_equal(seen, "2026-03-02:0,2026-03-03:0,2026-03-04:0,");
+    assert_string_equal(day_calls[0], "abcd");
+    assert_string_equal(day_calls[1], "d");
+    assert_string_equal(day_calls[2], "cd");
+}
+
+static void
+test_dates_stage_fails(void **state)
+{
+    struct fixture *fx = *state;
+    char seen[256];
+    char st[256];
+
+    if (fx == NULL)
+        skip();
+    clear_runs(fx);
+    /* 03-04's normalize fails while 03-03 reports: 03-03 comes first. */
+    fail_stage = 1;
+    fail_day = 2;
+    run_range(fx, 1, ST_ERR_DATA, seen);
+    assert_string_equal(seen, "2026-03-02:0,2026-03-03:0,2026-03-04:-3,");
+    assert_string_equal(day_calls[2], "ab");
+    range_state(fx, st, sizeof(st));
+    assert_string_equal(st, "2026-03-02=reported,2026-03-03=reported,"
+                            "2026-03-04=failed:normalize");
+}
+
 int
 main(void)
 {
@@ -286,6 +520,11 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dates_overlap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dates_report_fails, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dates_stage_fails, setup,
                                         teardown),
     };
 

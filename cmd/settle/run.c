@@ -21,6 +21,7 @@ usage(FILE *out)
     fprintf(out,
             "usage: settle run [--date D | --from D1 --to D2]\n"
             "                  [--source api|dir:PATH] [--fail-on-exceptions]\n"
+            "                  [--serial]\n"
             "\n"
             "Runs the nightly job for one business date (default: yesterday\n"
             "in the configured timezone) or each date of a range, in order:\n"
@@ -28,18 +29,26 @@ usage(FILE *out)
             "failed resumes at the stage that failed. Two runs of the same\n"
             "seller and date never overlap: the second exits 75.\n"
             "\n"
+            "Over a range, each date's report is written on a second\n"
+            "database connection while the next date is fetched, normalized\n"
+            "and reconciled; the summary lines still come in date order,\n"
+            "each once its date is reported. When a report fails, the next\n"
+            "date stops at its next stage and resumes there on the next run.\n"
+            "\n"
             "  --date D              one business date, YYYY-MM-DD\n"
             "  --from D1 --to D2     every date from D1 to D2, inclusive\n"
             "  --source SRC          api (default) or dir:PATH of reports\n"
             "                        downloaded by hand\n"
             "  --fail-on-exceptions  exit 1 when reconciliation found\n"
             "                        exceptions (the run still completes)\n"
+            "  --serial              over a range, finish each date before\n"
+            "                        starting the next (one connection)\n"
             "\n"
             "Prints one summary line per date on stdout.\n");
 }
 
 static void
-write_metrics(struct st_cli *cli, struct st_run_summary *sum)
+write_metrics(struct st_cli *cli, const struct st_run_summary *sum)
 {
     struct st_err err;
 
@@ -47,6 +56,31 @@ write_metrics(struct st_cli *cli, struct st_run_summary *sum)
         return;
     if (st_metrics_write(&sum->metrics, cli->cfg.metrics_file, &err) != 0)
         st_log_err(&cli->log, "run", &err);
+}
+
+struct run_state {
+    struct st_cli *cli;
+    int64_t exceptions;
+};
+
+/* A date is done: its metrics, and its summary line when it succeeded. */
+static void
+date_done(void *arg, const struct st_run_ctx *ctx,
+          const struct st_run_summary *sum, int rc)
+{
+    struct run_state *rs = arg;
+    struct st_cli *cli = rs->cli;
+
+    write_metrics(cli, sum);
+    if (rc != 0)
+        return;
+    rs->exceptions += sum->exceptions;
+    printf("%s %s: %lld lines, %lld exceptions, %lld open disputes, "
+           "statements in %s/%s/%s\n",
+           cli->cfg.seller_id, ctx->date_s, (long long)sum->lines,
+           (long long)sum->exceptions, (long long)sum->open_disputes,
+           ctx->out_dir, cli->cfg.seller_id, ctx->date_s);
+    (void)fflush(stdout); /* checked at exit */
 }
 
 int
@@ -58,6 +92,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
         {"to", required_argument, NULL, 't'},
         {"source", required_argument, NULL, 's'},
         {"fail-on-exceptions", no_argument, NULL, 'x'},
+        {"serial", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -66,13 +101,12 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     const char *to_arg = NULL;
     const char *source = "api";
     int fail_on_exceptions = 0;
+    int serial = 0;
     int32_t from = 0;
     int32_t to = 0;
-    int32_t d;
     struct st_db *db = NULL;
     struct st_run_ctx ctx;
-    struct st_run_summary sum;
-    int64_t exceptions = 0;
+    struct run_state rs = {.cli = cli, .exceptions = 0};
     int rc = 0;
     int c;
 
@@ -92,6 +126,9 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
             break;
         case 'x':
             fail_on_exceptions = 1;
+            break;
+        case 'S':
+            serial = 1;
             break;
         case 'h':
             usage(stdout);
@@ -137,29 +174,16 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     ctx.source = source;
     ctx.out_dir = cli->cfg.out_dir;
     ctx.log = &cli->log;
-    for (d = from; d <= to; d++) {
-        ctx.date = d;
-        rc = st_run_date(&ctx, st_run_stages, st_run_nstages, &sum, &cli->err);
-        sum.metrics.date = ctx.date_s;
-        write_metrics(cli, &sum);
-        if (rc != 0)
-            goto out;
-        exceptions += sum.exceptions;
-        printf("%s %s: %lld lines, %lld exceptions, %lld open disputes, "
-               "statements in %s/%s/%s\n",
-               cli->cfg.seller_id, ctx.date_s, (long long)sum.lines,
-               (long long)sum.exceptions, (long long)sum.open_disputes,
-               ctx.out_dir, cli->cfg.seller_id, ctx.date_s);
-        (void)fflush(stdout); /* checked at exit */
-    }
+    rc = st_run_dates(&ctx, from, to, st_run_stages, st_run_nstages, !serial,
+                      date_done, &rs, &cli->err);
 out:
     st_db_close(db);
     if (rc != 0)
         return cli_fail(cli, "run", rc);
-    if (fail_on_exceptions && exceptions > 0) {
+    if (fail_on_exceptions && rs.exceptions > 0) {
         st_log_msg(&cli->log, ST_LOG_WARN, "run",
                    "%lld exceptions found (--fail-on-exceptions)",
-                   (long long)exceptions);
+                   (long long)rs.exceptions);
         return EXIT_DIFFERENT;
     }
     return EXIT_OK;

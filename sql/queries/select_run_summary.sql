@@ -2,7 +2,9 @@
 -- $1 seller_id text, $2 business_date date
 -- Returns one row per figure: (what, label, n) where what is 'lines' (label
 -- = kind), 'exceptions' (label = status, or 'unknown_kind' for lines of an
--- unknown transaction type), 'open_disputes', 'last_success' (label empty,
+-- unknown transaction type), 'open_disputes' (cases opened on or before
+-- the date with no outcome yet, so a later date's run, even one going on
+-- meanwhile, never changes the figure), 'last_success' (label empty,
 -- n = epoch seconds) or 'oldest_unprocessed_days'.
 SELECT 'lines' AS what, kind AS label, count(*) AS n
   FROM settle.settlement_line
@@ -22,6 +24,7 @@ UNION ALL
 SELECT 'open_disputes', '', count(*)
   FROM settle.dispute d
  WHERE d.seller_id = $1
+   AND d.opened_date <= $2::date
    AND NOT EXISTS (SELECT 1 FROM settle.dispute_outcome o
                     WHERE o.seller_id = d.seller_id
                       AND o.case_id = d.case_id)
