@@ -5,7 +5,9 @@
 -- (date - lookback_days) up to the date in the configured time zone (the
 -- candidates for missing_in_settlement), payouts booked from then on, and
 -- any entry whose transaction id or reference appears among the date's
--- lines; minus entries that an earlier date's results already consumed.
+-- lines (hash joins against the date's distinct keys, never an IN under
+-- OR, which stops being hashed once the keys outgrow work_mem); minus
+-- entries that an earlier date's results already consumed.
 -- Amounts become exact minor units: amount * 10^minor_units must be a
 -- whole number within bigint, else amount_minor is NULL (reported as a
 -- mismatch, never rounded). The same for fee. entry_id is the key of
@@ -33,16 +35,18 @@ WITH consumed AS (
            e.currency::text AS currency,
            e.amount::numeric AS amount, e.fee::numeric AS fee
     FROM settle.ledger_entry e
+    LEFT JOIN (SELECT DISTINCT txn FROM rc_line WHERE txn <> '') kt
+        ON kt.txn = e.provider_transaction_id::text
+    LEFT JOIN (SELECT DISTINCT ref FROM rc_line WHERE ref IS NOT NULL) kr
+        ON kr.ref = e.order_reference::text
     WHERE e.recorded_at <= $3::timestamptz
       AND (e.seller_id IS NULL OR e.seller_id::text = $1::text)
       AND ((e.booked_at >= (($2::date - $5::integer)::timestamp
                             AT TIME ZONE $4::text)
             AND (e.booked_at < ($2::date::timestamp AT TIME ZONE $4::text)
                  OR e.kind::text = 'payout'))
-           OR e.provider_transaction_id::text IN
-              (SELECT txn FROM rc_line WHERE txn <> '')
-           OR e.order_reference::text IN
-              (SELECT ref FROM rc_line WHERE ref IS NOT NULL))
+           OR kt.txn IS NOT NULL
+           OR kr.ref IS NOT NULL)
 )
 SELECT e.entry_id, e.recorded_at, e.booked_at,
        (e.booked_at AT TIME ZONE $4::text)::date AS booked_date,

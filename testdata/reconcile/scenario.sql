@@ -53,6 +53,9 @@ SELECT ledger.book('L1', 'capture', 'P01-1000001-1000001-C000001', 'ORD-1',
 -- a separately booked fee of that capture: explained by its id
 SELECT ledger.book('L1FEE', 'fee', 'P01-1000001-1000001-C000001', 'ORD-1',
     'USD', '2026-03-05 09:00Z', 0, -0.10);
+-- a separately booked fee known only by the order: explained by reference
+SELECT ledger.book('L2FEE', 'fee', NULL, 'ORD-2',
+    'USD', '2026-03-05 09:00Z', 0, -0.05);
 -- matched by reference (the ledger does not know the Amazon id)
 SELECT pg_temp.line('a', 3, '2026-03-10', 'capture', 'Capture',
     'P01-1000002-1000002-C000002', 'ORD-2', '', 'P01-1000002-1000002', 'USD',

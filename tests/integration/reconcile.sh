@@ -149,6 +149,8 @@ expect_match "other seller's entry is invisible" \
     "$(q "SELECT count(*) FROM settle.recon_result WHERE entry_id = 'L7OTHER'")" '^0$'
 expect_match "separately booked fee is explained" \
     "$(q "SELECT count(*) FROM settle.recon_result WHERE entry_id = 'L1FEE'")" '^0$'
+expect_match "separately booked fee is explained by reference" \
+    "$(q "SELECT count(*) FROM settle.recon_result WHERE entry_id = 'L2FEE'")" '^0$'
 expect_match "2026-03-03 matched its capture" \
     "$(q "SELECT status || '|' || entry_id FROM settle.recon_result
           WHERE business_date = '2026-03-03' AND source_line = 2")" \
