@@ -213,6 +213,43 @@ st_db_query(struct st_db *db, const char *name, int nparams,
     return run_params(db, sql, name, nparams, params, out, err);
 }
 
+int
+st_db_stream(struct st_db *db, const char *name, int nparams,
+             const char *const *params, int ncols, st_db_row_fn *fn, void *arg,
+             struct st_err *err)
+{
+    const char *sql = st_sql_text(name);
+    PGresult *res;
+    int rc = 0;
+
+    if (sql == NULL)
+        return st_err_set(err, ST_ERR_INTERNAL, "no embedded SQL file '%s'",
+                          name);
+    if (PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL,
+                          0) != 1)
+        return st_db_error(db, NULL, name, err);
+    if (PQsetSingleRowMode(db->conn) != 1)
+        rc = st_err_set(err, ST_ERR_DB, "%s: cannot stream rows", name);
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+
+        if (rc == 0) {
+            if (st == PGRES_SINGLE_TUPLE) {
+                if (PQnfields(res) != ncols)
+                    rc = st_err_set(err, ST_ERR_INTERNAL,
+                                    "%s: %d columns, want %d", name,
+                                    PQnfields(res), ncols);
+                else
+                    rc = fn(arg, res, err);
+            } else if (st != PGRES_TUPLES_OK) {
+                rc = st_db_error(db, res, name, err);
+            }
+        }
+        PQclear(res);
+    }
+    return rc;
+}
+
 /* Runs a transaction-control statement naming savepoint level n. */
 static int
 exec_level(struct st_db *db, const char *verb, int n, struct st_err *err)

@@ -61,6 +61,20 @@ int st_db_query_text(struct st_db *db, const char *sql, int nparams,
                      const char *const *params, PGresult **out,
                      struct st_err *err);
 
+/* Takes one row (row 0 of res, a PGRES_SINGLE_TUPLE result) of a stream. */
+typedef int st_db_row_fn(void *arg, const PGresult *res, struct st_err *err);
+
+/*
+ * Runs the embedded query name in single-row mode and hands each row to
+ * fn(arg, row, err), so a result of any size takes the memory of one row.
+ * A row with other than ncols columns is ST_ERR_INTERNAL. The first error
+ * (fn's or the query's) is returned; the remaining rows are drained,
+ * unread.
+ */
+int st_db_stream(struct st_db *db, const char *name, int nparams,
+                 const char *const *params, int ncols, st_db_row_fn *fn,
+                 void *arg, struct st_err *err);
+
 /*
  * Transactions nest: the outermost st_db_begin is BEGIN, inner ones are
  * SAVEPOINTs, and st_db_commit / st_db_rollback end the innermost level.

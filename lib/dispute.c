@@ -1,6 +1,7 @@
 /*
- * dispute.c: the worklist query and the append-only close. Cases are few
- * (hundreds), so the worklist is one ordinary query, not a stream.
+ * dispute.c: the worklist query and the append-only close. The worklist is
+ * streamed a row at a time: a merchant has hundreds of open cases, but
+ * nothing bounds them, and a long backlog must not grow the report.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,22 +21,54 @@ st_dispute_outcome_valid(const char *outcome)
            strcmp(outcome, "accepted") == 0;
 }
 
+struct worklist {
+    const struct st_template *t;
+    struct st_csvout *csv;
+    struct st_xlsx *xlsx;
+    struct st_dispute_counts *counts;
+};
+
+/* Emits one case of the worklist and counts it. */
+static int
+worklist_row(void *arg, const PGresult *res, struct st_err *err)
+{
+    struct worklist *w = arg;
+    const char *values[DISPUTE_FIELDS];
+    const char *minor = PQgetvalue(res, 0, COL_MINOR_UNITS);
+    int exp = minor[0] >= '0' && minor[0] <= '9' && minor[1] == '\0'
+                  ? minor[0] - '0'
+                  : -1;
+    int rc;
+    int c;
+
+    for (c = 0; c < DISPUTE_FIELDS; c++)
+        values[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+    rc = st_template_emit(w->t, values, exp, -1, w->csv, w->xlsx, err);
+    if (rc != 0) {
+        st_err_prefix(err, "dispute '%s'", values[0]);
+        return rc;
+    }
+    w->counts->cases++;
+    if (values[COL_DAYS_LEFT] != NULL) {
+        w->counts->open++;
+        if (values[COL_DAYS_LEFT][0] == '-')
+            w->counts->overdue++;
+    }
+    return 0;
+}
+
 int
 st_dispute_worklist(struct st_db *db, const struct st_dispute_query *q,
                     const struct st_template *t, struct st_csvout *csv,
                     struct st_xlsx *xlsx, struct st_dispute_counts *counts,
                     struct st_err *err)
 {
-    int rc;
-    PGresult *res = NULL;
+    struct worklist w = {.t = t, .csv = csv, .xlsx = xlsx, .counts = counts};
     char date[ST_DATE_LEN + 1];
     char lookback[32];
     const char *params[5];
-    const char *values[DISPUTE_FIELDS];
     size_t nf;
     int n;
-    int r;
-    int c;
 
     memset(counts, 0, sizeof(*counts));
     (void)st_template_fields(ST_TMPL_DISPUTES, &nf);
@@ -51,40 +84,8 @@ st_dispute_worklist(struct st_db *db, const struct st_dispute_query *q,
     params[2] = q->as_of;
     params[3] = q->open_only ? "true" : "false";
     params[4] = lookback;
-    rc = st_db_query(db, "queries/select_dispute_worklist.sql", 5, params, &res,
-                     err);
-    if (rc != 0)
-        goto out;
-    if (PQnfields(res) != DISPUTE_FIELDS + 1) {
-        rc = st_err_set(err, ST_ERR_INTERNAL,
-                        "select_dispute_worklist.sql: %d columns",
-                        PQnfields(res));
-        goto out;
-    }
-    for (r = 0; r < PQntuples(res); r++) {
-        const char *minor = PQgetvalue(res, r, COL_MINOR_UNITS);
-        int exp = minor[0] >= '0' && minor[0] <= '9' && minor[1] == '\0'
-                      ? minor[0] - '0'
-                      : -1;
-
-        for (c = 0; c < DISPUTE_FIELDS; c++)
-            values[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-        rc = st_template_emit(t, values, exp, -1, csv, xlsx, err);
-        if (rc != 0) {
-            st_err_prefix(err, "dispute '%s'", values[0]);
-            goto out;
-        }
-        counts->cases++;
-        if (values[COL_DAYS_LEFT] != NULL) {
-            counts->open++;
-            if (values[COL_DAYS_LEFT][0] == '-')
-                counts->overdue++;
-        }
-    }
-    rc = 0;
-out:
-    PQclear(res);
-    return rc;
+    return st_db_stream(db, "queries/select_dispute_worklist.sql", 5, params,
+                        DISPUTE_FIELDS + 1, worklist_row, &w, err);
 }
 
 int

@@ -276,44 +276,29 @@ add_output(struct ctx *c, const char *name)
 
 typedef int (*row_fn)(struct ctx *c, const PGresult *res);
 
-/*
- * Runs the embedded query name in single-row mode and hands each row to
- * fn. After a failure the remaining rows are drained, unread.
- */
+struct stream_arg {
+    struct ctx *c;
+    row_fn fn;
+};
+
+static int
+stream_row(void *arg, const PGresult *res, struct st_err *err)
+{
+    struct stream_arg *a = arg;
+
+    (void)err; /* the same as a->c->err */
+    return a->fn(a->c, res);
+}
+
+/* Streams the embedded query name to fn, a row at a time (st_db_stream). */
 static int
 stream(struct ctx *c, const char *name, int nparams, const char *const *params,
        int ncols, row_fn fn)
 {
-    PGconn *conn = st_db_conn(c->db);
-    const char *sql = st_sql_text(name);
-    PGresult *res;
-    int rc = 0;
+    struct stream_arg a = {.c = c, .fn = fn};
 
-    if (sql == NULL)
-        return st_err_set(c->err, ST_ERR_INTERNAL, "no embedded SQL '%s'",
-                          name);
-    if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0) != 1)
-        return st_db_error(c->db, NULL, name, c->err);
-    if (PQsetSingleRowMode(conn) != 1)
-        rc = st_err_set(c->err, ST_ERR_DB, "%s: cannot stream rows", name);
-    while ((res = PQgetResult(conn)) != NULL) {
-        ExecStatusType st = PQresultStatus(res);
-
-        if (rc == 0) {
-            if (st == PGRES_SINGLE_TUPLE) {
-                if (PQnfields(res) != ncols)
-                    rc = st_err_set(c->err, ST_ERR_INTERNAL,
-                                    "%s: %d columns, want %d", name,
-                                    PQnfields(res), ncols);
-                else
-                    rc = fn(c, res);
-            } else if (st != PGRES_TUPLES_OK) {
-                rc = st_db_error(c->db, res, name, c->err);
-            }
-        }
-        PQclear(res);
-    }
-    return rc;
+    return st_db_stream(c->db, name, nparams, params, ncols, stream_row, &a,
+                        c->err);
 }
 
 static int
