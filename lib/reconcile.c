@@ -68,9 +68,9 @@ struct step {
     enum param params[STEP_MAX_PARAMS];
 };
 
-/* "queries/create_recon_ledger.sql" is replaced by the _seller variant. */
-#define LEDGER_STEP        "queries/create_recon_ledger.sql"
-#define LEDGER_STEP_SELLER "queries/create_recon_ledger_seller.sql"
+/* The ledger's shape picks rc_src's file: with or without seller_id. */
+#define SOURCE_STEP        "queries/create_recon_source.sql"
+#define SOURCE_STEP_SELLER "queries/create_recon_source_seller.sql"
 
 /* After upsert_recon_run.sql, in order, in the same transaction. */
 static const struct step steps[] = {
@@ -81,7 +81,10 @@ static const struct step steps[] = {
     {"queries/analyze_recon_lines.sql", 0, {0}},
     {"queries/create_recon_dups.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
     {"queries/update_recon_dups.sql", 0, {0}},
-    {LEDGER_STEP, 5, {P_SELLER, P_DATE, P_CUTOFF, P_TZ, P_LOOKBACK}},
+    {SOURCE_STEP, 0, {0}},
+    {"queries/create_recon_ledger.sql",
+     5,
+     {P_SELLER, P_DATE, P_CUTOFF, P_TZ, P_LOOKBACK}},
     {"queries/analyze_recon_ledger.sql", 0, {0}},
     {"queries/create_recon_key.sql", 0, {0}},
     {"queries/analyze_recon_key.sql", 0, {0}},
@@ -105,6 +108,7 @@ static const struct step steps[] = {
     {"queries/insert_recon_disputes.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
     {"queries/finish_recon_run.sql", 2, {P_SELLER, P_DATE}},
     {"queries/drop_recon_work.sql", 0, {0}},
+    {"queries/drop_recon_source.sql", 0, {0}},
 };
 
 const char *
@@ -334,8 +338,8 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
     if ((rc = st_db_begin(db, err)) != 0)
         goto out;
     in_tx = 1;
-    if ((rc = run_step(db, "queries/set_recon_session.sql", 0, NULL, log,
-                       err)) != 0)
+    if ((rc = run_step(db, "queries/set_recon_session.sql", 1, &all[P_SELLER],
+                       log, err)) != 0)
         goto out;
     run_params[0] = cfg->seller_id;
     run_params[1] = datebuf;
@@ -361,8 +365,8 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
         const char *file = s->file;
         int k;
 
-        if (has_seller && strcmp(file, LEDGER_STEP) == 0)
-            file = LEDGER_STEP_SELLER;
+        if (has_seller && strcmp(file, SOURCE_STEP) == 0)
+            file = SOURCE_STEP_SELLER;
         for (k = 0; k < s->nparams; k++)
             p[k] = all[s->params[k]];
         if ((rc = run_step(db, file, s->nparams, p, log, err)) != 0)

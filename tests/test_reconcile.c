@@ -70,8 +70,9 @@ static const char *const statements[] = {
     "analyze_recon_lines.sql",
     "create_recon_dups.sql",
     "update_recon_dups.sql",
+    "create_recon_source.sql",
+    "create_recon_source_seller.sql",
     "create_recon_ledger.sql",
-    "create_recon_ledger_seller.sql",
     "analyze_recon_ledger.sql",
     "create_recon_key.sql",
     "analyze_recon_key.sql",
@@ -95,6 +96,7 @@ static const char *const statements[] = {
     "select_recon_summary.sql",
     "select_recon_disputes_opened.sql",
     "drop_recon_work.sql",
+    "drop_recon_source.sql",
 };
 
 static void

@@ -1,5 +1,5 @@
 -- create_recon_ledger.sql: the ledger as of the cutoff, read once
--- (the view has no seller_id column).
+-- through rc_src (create_recon_source*.sql: the seller's rows).
 -- Rows recorded after the cutoff are invisible. Read: entries booked from
 -- (date - lookback_days) up to the date in the configured time zone (the
 -- candidates for missing_in_settlement), payouts booked from then on, and
@@ -33,7 +33,7 @@ WITH consumed AS (
            nullif(e.order_reference::text, '') AS ref,
            e.currency::text AS currency,
            e.amount::numeric AS amount, e.fee::numeric AS fee
-    FROM settle.ledger_entry e
+    FROM rc_src e
     LEFT JOIN (SELECT DISTINCT txn FROM rc_line WHERE txn <> '') kt
         ON kt.txn = e.provider_transaction_id::text
     LEFT JOIN (SELECT DISTINCT ref FROM rc_line WHERE ref IS NOT NULL) kr
