@@ -60,16 +60,8 @@ setup_db() {
     mkdir -p "$T_TMP/$1"
     "$SETTLE" --config "$T_TMP/$1.conf" -q db migrate &&
         psql -q -d "$db" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/reference.sql" >/dev/null &&
-        psql -q -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<EOSQL &&
-CREATE TEMP TABLE import (entry_id text, recorded_at timestamptz,
-    booked_at timestamptz, kind text, provider_transaction_id text,
-    order_reference text, currency text, amount numeric, fee numeric);
-\\copy import FROM '$demo/ledger.csv' WITH (FORMAT csv, HEADER true)
-SELECT count(ledger.book(entry_id, kind, nullif(provider_transaction_id, ''),
-                         nullif(order_reference, ''), currency, booked_at,
-                         amount, fee, NULL, recorded_at))
-  FROM (SELECT * FROM import ORDER BY entry_id) i;
-EOSQL
+        psql -q -d "$db" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/import.sql" \
+            <"$demo/ledger.csv" >/dev/null &&
         "$SETTLE" --config "$T_TMP/$1.conf" -q fx import "$demo/eurofxref.csv"
 }
 
