@@ -28,6 +28,7 @@ SELECT r.status,
   FROM settle.recon_result r
   LEFT JOIN settle.settlement_line l
     ON l.seller_id = r.seller_id
+   AND l.business_date = r.business_date
    AND l.source_sha256 = r.source_sha256
    AND l.source_line = r.source_line
  WHERE r.seller_id = $1
