@@ -11,6 +11,12 @@
 -- transaction id), no reference or payout rules, no per-date scoping, no
 -- transaction around it: a floor, not a reconciliation. tests/bench/run
 -- times this whole psql process.
+--
+-- With -v durable=1 it is the same work made durable, as settle's must be:
+-- logged tables, the lines under a primary key and the results under an
+-- index (settle keeps a date's lines and results for reruns, reports and
+-- audits), all in one transaction. For information beside the floor above:
+-- it is what keeping the data costs before any of settle's rules.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS bench.floor_line, bench.floor_result;
@@ -47,6 +53,13 @@ CREATE UNLOGGED TABLE bench.floor_result (
     entry_id      text,
     status        text NOT NULL
 );
+\if :{?durable}
+BEGIN;
+ALTER TABLE bench.floor_line SET LOGGED;
+ALTER TABLE bench.floor_result SET LOGGED;
+ALTER TABLE bench.floor_line ADD PRIMARY KEY (source_sha256, source_line);
+CREATE INDEX ON bench.floor_result (source_sha256, source_line);
+\endif
 \copy bench.floor_line FROM pstdin WITH (FORMAT csv, HEADER true)
 INSERT INTO bench.floor_result (source_sha256, source_line, entry_id, status)
 SELECT l.source_sha256, l.source_line, e.entry_id,
@@ -69,3 +82,6 @@ UNION ALL
 SELECT NULL, NULL, entry_id, 'missing_in_settlement'
 FROM bench.ledger
 WHERE provider_transaction_id IS NULL;
+\if :{?durable}
+COMMIT;
+\endif
