@@ -5,8 +5,10 @@
  *   peakrss [-o FILE] COMMAND [ARG...]
  *
  * Forks, execs COMMAND (found on PATH), waits for it with wait4() and
- * prints one line "wall_s=SECONDS peak_rss_mib=MIB status=N" to FILE (or
- * to stderr). Wall time is CLOCK_MONOTONIC around fork and wait. The peak
+ * prints one line "wall_s=SECONDS peak_rss_mib=MIB cpu_s=SECONDS status=N"
+ * to FILE (or to stderr). Wall time is CLOCK_MONOTONIC around fork and
+ * wait; cpu_s is the user and system time wait4() reports for the child and
+ * the descendants it waited for. The peak
  * RSS is ru_maxrss of the child as wait4() reports it: on Linux the larger
  * of the child's own peak and that of any descendant it waited for, so a
  * shell wrapper does not hide its children. It is not the sum over a
@@ -33,6 +35,12 @@ now_s(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+tv_s(const struct timeval *tv)
+{
+    return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
 int
@@ -92,8 +100,9 @@ main(int argc, char **argv)
             return 127;
         }
     }
-    fprintf(out, "wall_s=%.3f peak_rss_mib=%.1f status=%d\n", t1 - t0,
-            (double)ru.ru_maxrss / 1024.0, rc);
+    fprintf(out, "wall_s=%.3f peak_rss_mib=%.1f cpu_s=%.2f status=%d\n",
+            t1 - t0, (double)ru.ru_maxrss / 1024.0,
+            tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime), rc);
     if (out != stderr && fclose(out) != 0) {
         fprintf(stderr, "peakrss: cannot write '%s'\n", outpath);
         return 127;
