@@ -24,7 +24,7 @@ PREFIX   ?= /usr/local
 WERROR   ?= -Werror
 SANITIZE ?=
 CC       ?= cc
-PKGS     := libpq libcurl openssl xlsxwriter jansson
+PKGS     := libpq libcurl openssl xlsxwriter jansson zlib
 ifeq ($(V),1)
 Q :=
 else

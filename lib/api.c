@@ -1,10 +1,13 @@
 /*
  * api.c: Get Reports, Get Report Document and the document download.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
+#define ZLIB_CONST /* next_in points at const bytes */
+#include <zlib.h>
 
 #include "alloc.h"
 #include "api.h"
@@ -139,10 +142,11 @@ sign_request(void *ctx, int64_t now, struct st_buf *headers, struct st_err *err)
     return rc;
 }
 
-int
-st_api_get(struct st_api *api, const char *path,
+/* st_api_get, also giving the 2xx status of the answer in *status. */
+static int
+signed_get(struct st_api *api, const char *path,
            const struct st_sign_pair *params, size_t nparams,
-           struct st_buf *body, struct st_err *err)
+           struct st_buf *body, long *status, struct st_err *err)
 {
     int rc = ST_ERR_NOMEM;
     struct st_buf url;
@@ -155,6 +159,7 @@ st_api_get(struct st_api *api, const char *path,
     st_buf_init(&full, URL_MAX);
     st_buf_init(&sc.sts, 4096);
     st_http_response_init(&resp, JSON_MAX);
+    *status = 0;
     st_buf_addstr(&full, api->prefix);
     st_buf_addstr(&full, path);
     st_buf_addstr(&url, api->base);
@@ -195,6 +200,7 @@ st_api_get(struct st_api *api, const char *path,
         }
         goto out;
     }
+    *status = resp.status;
     st_buf_add(body, resp.body.data, resp.body.len);
     if ((rc = st_buf_error(body)) != 0)
         st_err_set(err, rc, "answer of '%s' too large", path);
@@ -204,6 +210,16 @@ out:
     st_buf_release(&url);
     st_buf_release(&full);
     return rc;
+}
+
+int
+st_api_get(struct st_api *api, const char *path,
+           const struct st_sign_pair *params, size_t nparams,
+           struct st_buf *body, struct st_err *err)
+{
+    long status;
+
+    return signed_get(api, path, params, nparams, body, &status, err);
 }
 
 /* A string member of obj, or "" (never NULL). */
@@ -385,10 +401,107 @@ out:
     return rc;
 }
 
-/* Get Report Document: the URL into url. */
+int
+st_api_gunzip(const char *document_id, const void *in, size_t len,
+              struct st_buf *out, struct st_err *err)
+{
+    int rc = ST_ERR_DATA;
+    z_stream zs;
+    int live = 0;
+    int zrc;
+    const unsigned char *next = in;
+    size_t left = len;
+    struct st_buf plain;
+    unsigned char chunk[16384];
+
+    memset(&zs, 0, sizeof(zs));
+    /* out stays as it was on error: inflate aside, append at the end */
+    st_buf_init(&plain, out->max > out->len ? out->max - out->len : 0);
+    if (len == 0) {
+        st_err_set(err, ST_ERR_DATA, "report document '%s': empty gzip stream",
+                   document_id);
+        goto out;
+    }
+    if ((zrc = inflateInit2(&zs, 16 + MAX_WBITS)) != Z_OK) {
+        rc = st_err_set(
+            err, zrc == Z_MEM_ERROR ? ST_ERR_NOMEM : ST_ERR_INTERNAL,
+            "report document '%s': cannot start gunzip", document_id);
+        goto out;
+    }
+    live = 1;
+    for (;;) {
+        if (zs.avail_in == 0 && left > 0) {
+            size_t n = left < UINT_MAX ? left : UINT_MAX;
+
+            zs.next_in = next;
+            zs.avail_in = (uInt)n;
+            next += n;
+            left -= n;
+        }
+        zs.next_out = chunk;
+        zs.avail_out = (uInt)sizeof(chunk);
+        zrc = inflate(&zs, Z_NO_FLUSH);
+        st_buf_add(&plain, chunk, sizeof(chunk) - zs.avail_out);
+        if ((rc = st_buf_error(&plain)) != 0) {
+            st_err_set(err, rc,
+                       rc == ST_ERR_TOOLONG
+                           ? "report document '%s': more than %zu bytes "
+                             "once gunzipped"
+                           : "report document '%s': out of memory for %zu "
+                             "gunzipped bytes",
+                       document_id, plain.max);
+            goto out;
+        }
+        rc = ST_ERR_DATA;
+        if (zrc == Z_STREAM_END) {
+            if (zs.avail_in == 0 && left == 0)
+                break;
+            /* another member follows, as gzip -d reads them */
+            if (inflateReset(&zs) != Z_OK) {
+                rc = st_err_set(err, ST_ERR_INTERNAL,
+                                "report document '%s': cannot restart gunzip",
+                                document_id);
+                goto out;
+            }
+            continue;
+        }
+        if (zrc == Z_OK && (zs.avail_in > 0 || left > 0 || zs.avail_out == 0))
+            continue;
+        if (zrc == Z_OK || zrc == Z_BUF_ERROR) {
+            /* all input read, more wanted */
+            st_err_set(err, ST_ERR_DATA,
+                       "report document '%s': gzip stream cut short after %zu "
+                       "bytes",
+                       document_id, len);
+        } else if (zrc == Z_MEM_ERROR) {
+            rc = st_err_set(err, ST_ERR_NOMEM,
+                            "report document '%s': out of memory in gunzip",
+                            document_id);
+        } else {
+            st_err_set(err, ST_ERR_DATA,
+                       "report document '%s': corrupt gzip stream (%s)",
+                       document_id, zs.msg != NULL ? zs.msg : "?");
+        }
+        goto out;
+    }
+    st_buf_add(out, plain.data, plain.len);
+    if ((rc = st_buf_error(out)) != 0)
+        st_err_set(err, rc, "report document '%s' too large", document_id);
+out:
+    if (live)
+        (void)inflateEnd(&zs); /* only frees; the stream is judged above */
+    st_buf_release(&plain);
+    return rc;
+}
+
+/*
+ * Get Report Document: its URL into url, *gzip 1 when compressionAlgorithm
+ * is "GZIP". A 202 answer ("not ready") is asked again with lib/http's
+ * backoff, up to max_attempts answers in all.
+ */
 static int
 document_url(struct st_api *api, const char *document_id, struct st_buf *url,
-             struct st_err *err)
+             int *gzip, struct st_err *err)
 {
     int rc = ST_ERR_NOMEM;
     struct st_buf path;
@@ -397,7 +510,12 @@ document_url(struct st_api *api, const char *document_id, struct st_buf *url,
     json_error_t jerr;
     const char *u;
     const char *comp;
+    long status = 0;
+    int64_t max_attempts =
+        api->http->max_attempts > 0 ? api->http->max_attempts : 1;
+    int attempt;
 
+    *gzip = 0;
     st_buf_init(&path, URL_MAX);
     st_buf_init(&body, JSON_MAX);
     st_buf_addstr(&path, "/v2/report-documents/");
@@ -406,22 +524,51 @@ document_url(struct st_api *api, const char *document_id, struct st_buf *url,
         st_err_set(err, rc, "document id too long");
         goto out;
     }
-    if ((rc = st_api_get(api, path.data, NULL, 0, &body, err)) != 0)
-        goto out;
+    for (attempt = 1;; attempt++) {
+        int64_t delay;
+
+        st_buf_reset(&body);
+        if ((rc = signed_get(api, path.data, NULL, 0, &body, &status, err)) !=
+            0)
+            goto out;
+        if (status != 202)
+            break;
+        if (attempt >= max_attempts) {
+            rc = st_err_set(err, ST_ERR_TEMPFAIL,
+                            "report document '%s' not ready after %d attempts",
+                            document_id, attempt);
+            st_err_detail(err, "Get Report Document answered HTTP 202 each "
+                               "time");
+            st_err_hint(err, "Amazon is still preparing it: fetch again "
+                             "later");
+            goto out;
+        }
+        delay = st_http_backoff_ms(api->http, attempt, -1,
+                                   api->env->random(api->env->ctx));
+        st_log_msg(api->log, ST_LOG_WARN, "http",
+                   "GET %s%s: HTTP 202 (report document not ready), retry %d "
+                   "in %lld ms",
+                   api->base, path.data, attempt, (long long)delay);
+        api->env->sleep_ms(api->env->ctx, delay);
+    }
     root = json_loadb(body.data, body.len, 0, &jerr);
     u = json_string_value(json_object_get(root, "url"));
     if (u == NULL || u[0] == '\0') {
         rc = st_err_set(err, ST_ERR_DATA,
-                        "Get Report Document '%s': no url in the answer",
-                        document_id);
+                        "Get Report Document '%s': no url in the answer "
+                        "(HTTP %ld)",
+                        document_id, status);
         goto out;
     }
     comp = json_string_value(json_object_get(root, "compressionAlgorithm"));
-    if (comp != NULL && strcmp(comp, "N/A") != 0) {
+    if (comp != NULL && strcmp(comp, "GZIP") == 0) {
+        *gzip = 1;
+    } else if (comp != NULL && strcmp(comp, "N/A") != 0) {
         rc = st_err_set(err, ST_ERR_DATA,
                         "report document '%s': unsupported "
                         "compressionAlgorithm '%s'",
                         document_id, comp);
+        st_err_hint(err, "settle reads \"N/A\" (none) and \"GZIP\"");
         goto out;
     }
     st_buf_reset(url);
@@ -444,11 +591,12 @@ st_api_download(struct st_api *api, const char *document_id,
     struct st_http_request req;
     struct st_http_response resp;
     int tries;
+    int gzip = 0;
 
     st_buf_init(&url, URL_MAX);
     st_http_response_init(&resp, data->max - data->len);
     for (tries = 1;; tries++) {
-        if ((rc = document_url(api, document_id, &url, err)) != 0)
+        if ((rc = document_url(api, document_id, &url, &gzip, err)) != 0)
             goto out;
         memset(&req, 0, sizeof(req));
         req.method = "GET";
@@ -463,6 +611,11 @@ st_api_download(struct st_api *api, const char *document_id,
                    "document '%s': URL expired (HTTP %ld), asking for a new "
                    "one",
                    document_id, resp.status);
+    }
+    if (gzip) {
+        rc = st_api_gunzip(document_id, resp.body.data, resp.body.len, data,
+                           err);
+        goto out;
     }
     st_buf_add(data, resp.body.data, resp.body.len);
     if ((rc = st_buf_error(data)) != 0)

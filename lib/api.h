@@ -9,6 +9,19 @@
  * the stand-in does the same), the client asks for a new URL, up to
  * ST_API_URL_TRIES times in all.
  *
+ * Get Report Document may answer HTTP 202 ("not ready yet": undocumented,
+ * seen in one integration, amazon-pay.md 5.5). That answer is asked again
+ * with lib/http's backoff (st_http_backoff_ms, the same jitter, sleep and
+ * clock), up to http->max_attempts times in all; then ST_ERR_TEMPFAIL
+ * (exit 75, like 429 past the retries: safe to run again later).
+ *
+ * compressionAlgorithm is documented as always "N/A". "GZIP" is accepted
+ * too (one integration gunzips then): the downloaded bytes are gunzipped
+ * before anything else sees them, so the archive stores and hashes the
+ * report's CSV bytes exactly as for an uncompressed document. The archive
+ * is of the report content; the transport compression is not kept. Any
+ * other value is ST_ERR_DATA.
+ *
  * Every API request is signed afresh per attempt (lib/sign) with the five
  * headers accept, content-type, x-amz-pay-date, x-amz-pay-host and
  * x-amz-pay-region; retries and errors are lib/http's. The URL sent and
@@ -100,12 +113,29 @@ int st_api_list_reports(struct st_api *api, const char *report_type,
 
 /*
  * Downloads the document document_id into data (appended): Get Report
- * Document, then the unsigned GET of its URL, asking for a fresh URL when
- * the old one has expired. compressionAlgorithm must be absent or "N/A"
- * (anything else is ST_ERR_DATA).
+ * Document (asked again while it answers 202), then the unsigned GET of its
+ * URL, asking for a fresh URL when the old one has expired. When
+ * compressionAlgorithm is "GZIP" the body is gunzipped (st_api_gunzip) and
+ * data gets the report itself; absent or "N/A" means the body is the
+ * report; anything else is ST_ERR_DATA. The body, compressed or not, and
+ * the gunzipped report are each capped at data's room (max - len):
+ * ST_ERR_TOOLONG beyond. Returns 0, ST_ERR_TEMPFAIL when the document is
+ * still not ready after the attempts, or lib/http's errors. On error
+ * nothing of the document is appended.
  */
 int st_api_download(struct st_api *api, const char *document_id,
                     struct st_buf *data, struct st_err *err);
+
+/*
+ * Gunzips the len bytes at in into out (appended): one or more gzip
+ * members back to back (RFC 1952), as gzip -d reads them. A stream cut
+ * short, a bad header or CRC, bytes after the last member that are not a
+ * member, or no input at all are ST_ERR_DATA naming document_id; output
+ * beyond out->max is ST_ERR_TOOLONG. On error out is left as it was.
+ * Exposed for tests.
+ */
+int st_api_gunzip(const char *document_id, const void *in, size_t len,
+                  struct st_buf *out, struct st_err *err);
 
 /*
  * Performs one signed GET of path (under the base URL's prefix, e.g.

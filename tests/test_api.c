@@ -1,19 +1,47 @@
 /*
- * test_api.c: the parts of lib/api that need no server (the requests
- * themselves are tested end to end against the stand-in in
- * tests/integration/fetch_*.sh): the base URL by region, environment and
- * key id, and how a base URL splits into host and path prefix.
+ * test_api.c: lib/api without the stand-in (the stage is tested end to end
+ * against it in tests/integration/fetch_*.sh): the base URL by region,
+ * environment and key id, how a base URL splits into host and path prefix,
+ * gunzipping a report document, and st_api_download against a scripted
+ * loopback server (a forked child answering each connection with the next
+ * canned response, as in test_http.c) with the clock, the sleep and the
+ * jitter injected: Get Report Document answering 202 ("not ready") is
+ * asked again with backoff, GZIP documents arrive as their CSV bytes and
+ * an unknown compressionAlgorithm is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmocka.h>
+#include <curl/curl.h>
+#include <zlib.h>
 
 #include "api.h"
 #include "banned.h"
+
+#define PRIV_KEY   "testdata/keys/test-only-private.pem"
+#define DOC_ID     "amzn1.tortuga.0.50001000002"
+#define MAX_SCRIPT 8
+
+/* What a report document holds once gunzipped (several lines, so that
+ * gzip has something to compress). */
+static const char report_csv[] =
+    "\"SettlementId\",\"7000000002\"\n"
+    "\"TransactionType\",\"Capture\",\"1.00\",\"EUR\"\n"
+    "\"TransactionType\",\"Capture\",\"2.00\",\"EUR\"\n"
+    "\"TransactionType\",\"Refund\",\"-1.00\",\"EUR\"\n";
 
 struct base_case {
     const char *region;
@@ -100,13 +128,541 @@ test_init(void **state)
     }
 }
 
+/* Appends text to out as one gzip member (zlib, 16 + MAX_WBITS). */
+static void
+gzip_member(const char *text, size_t len, struct st_buf *out)
+{
+    z_stream zs;
+    unsigned char tmp[4096];
+
+    memset(&zs, 0, sizeof(zs));
+    assert_int_equal(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED,
+                                  16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+                     Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)text;
+    zs.avail_in = (uInt)len;
+    zs.next_out = tmp;
+    zs.avail_out = (uInt)sizeof(tmp);
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    st_buf_add(out, tmp, sizeof(tmp) - zs.avail_out);
+    assert_int_equal(deflateEnd(&zs), Z_OK);
+    assert_int_equal(st_buf_error(out), 0);
+}
+
+enum gz_shape {
+    GZ_ONE,       /* text as one member */
+    GZ_TWO,       /* text split in two members back to back */
+    GZ_EMPTY,     /* a member of nothing */
+    GZ_NO_TAIL,   /* one member without its 8-byte trailer's last 4 */
+    GZ_HALF,      /* the first half of one member */
+    GZ_BAD_CRC,   /* one member, a CRC byte flipped */
+    GZ_GARBAGE,   /* one member, then bytes that are no member */
+    GZ_NOT_GZIP,  /* the text itself */
+    GZ_NO_INPUT,  /* zero bytes */
+    GZ_HEAD_ONLY, /* one member, then the first 5 bytes of another */
+};
+
+struct gz_case {
+    const char *name;
+    enum gz_shape shape;
+    size_t max; /* of the output buffer; 0 for 1 MiB */
+    int want_rc;
+    const char *want_out; /* after "pre|"; NULL: want_rc != 0 */
+    const char *want_msg; /* substring of err.msg */
+};
+
+static const struct gz_case gz_cases[] = {
+    {"one member", GZ_ONE, 0, 0, report_csv, NULL},
+    {"two members back to back", GZ_TWO, 0, 0, report_csv, NULL},
+    {"a member of nothing", GZ_EMPTY, 0, 0, "", NULL},
+    {"trailer cut short", GZ_NO_TAIL, 0, ST_ERR_DATA, NULL, "cut short"},
+    {"stream cut in half", GZ_HALF, 0, ST_ERR_DATA, NULL, "cut short"},
+    {"second member cut in its header", GZ_HEAD_ONLY, 0, ST_ERR_DATA, NULL,
+     "cut short"},
+    {"CRC mismatch", GZ_BAD_CRC, 0, ST_ERR_DATA, NULL, "corrupt gzip stream"},
+    {"garbage after the member", GZ_GARBAGE, 0, ST_ERR_DATA, NULL,
+     "corrupt gzip stream"},
+    {"not gzip at all", GZ_NOT_GZIP, 0, ST_ERR_DATA, NULL,
+     "corrupt gzip stream"},
+    {"no input", GZ_NO_INPUT, 0, ST_ERR_DATA, NULL, "empty gzip stream"},
+    {"more than the cap once gunzipped", GZ_ONE, 40, ST_ERR_TOOLONG, NULL,
+     "bytes once gunzipped"},
+};
+
+static void
+build_gz(enum gz_shape shape, struct st_buf *in)
+{
+    size_t n = strlen(report_csv);
+
+    switch (shape) {
+    case GZ_ONE:
+    case GZ_NO_TAIL:
+    case GZ_HALF:
+    case GZ_BAD_CRC:
+    case GZ_GARBAGE:
+    case GZ_HEAD_ONLY:
+        gzip_member(report_csv, n, in);
+        break;
+    case GZ_TWO:
+        gzip_member(report_csv, n / 2, in);
+        gzip_member(report_csv + n / 2, n - n / 2, in);
+        break;
+    case GZ_EMPTY:
+        gzip_member("", 0, in);
+        break;
+    case GZ_NOT_GZIP:
+        st_buf_addstr(in, report_csv);
+        break;
+    case GZ_NO_INPUT:
+        break;
+    }
+    if (shape == GZ_NO_TAIL)
+        st_buf_truncate(in, in->len - 4);
+    else if (shape == GZ_HALF)
+        st_buf_truncate(in, in->len / 2);
+    else if (shape == GZ_BAD_CRC)
+        in->data[in->len - 8] ^= 0x01; /* first byte of the CRC-32 */
+    else if (shape == GZ_GARBAGE)
+        st_buf_addstr(in, "\n\n");
+    else if (shape == GZ_HEAD_ONLY)
+        st_buf_add(in, in->data, 5);
+}
+
+static void
+test_gunzip(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(gz_cases) / sizeof(gz_cases[0]); i++) {
+        const struct gz_case *c = &gz_cases[i];
+        struct st_buf in;
+        struct st_buf out;
+        struct st_err err;
+        int rc;
+
+        st_buf_init(&in, 1 << 20);
+        st_buf_init(&out, c->max != 0 ? c->max : 1 << 20);
+        build_gz(c->shape, &in);
+        st_buf_addstr(&out, "pre|");
+        st_err_clear(&err);
+        rc = st_api_gunzip(DOC_ID, in.data, in.len, &out, &err);
+        if (rc != c->want_rc)
+            fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
+                     err.msg);
+        if (rc == 0) {
+            assert_int_equal(out.len, 4 + strlen(c->want_out));
+            assert_memory_equal(out.data + 4, c->want_out, out.len - 4);
+        } else {
+            /* out untouched, error names the document */
+            assert_string_equal(out.data, "pre|");
+            assert_int_equal(st_buf_error(&out), 0);
+            if (strstr(err.msg, c->want_msg) == NULL ||
+                strstr(err.msg, DOC_ID) == NULL)
+                fail_msg("%s: message '%s' lacks '%s' or the id", c->name,
+                         err.msg, c->want_msg);
+        }
+        st_buf_release(&in);
+        st_buf_release(&out);
+    }
+}
+
+/* The fake outside world: a clock that ticks per call, recorded sleeps. */
+struct world {
+    int64_t now;
+    int64_t slept[16];
+    int nslept;
+};
+
+static int64_t
+fake_now(void *ctx)
+{
+    struct world *w = ctx;
+
+    return w->now++;
+}
+
+static void
+fake_sleep(void *ctx, int64_t ms)
+{
+    struct world *w = ctx;
+
+    if (w->nslept < 16)
+        w->slept[w->nslept++] = ms;
+    w->now += ms / 1000;
+}
+
+static uint32_t
+fake_random(void *ctx)
+{
+    (void)ctx;
+    return 0; /* the lower end of the jitter range */
+}
+
+/* One canned answer per connection. */
+enum step {
+    ST_202,      /* Get Report Document: not ready */
+    ST_429,      /* throttled, Retry-After: 0 */
+    ST_DOC_NA,   /* Get Report Document, compressionAlgorithm "N/A" */
+    ST_DOC_GZIP, /* ... "GZIP" */
+    ST_DOC_ZIP,  /* ... "ZIP": unsupported */
+    ST_DOC_NONE, /* ... no compressionAlgorithm */
+    ST_CSV,      /* the download: the report itself */
+    ST_GZ,       /* the download: the report gzipped */
+    ST_GZ_CUT,   /* the download: the gzip stream cut short */
+};
+
+struct server {
+    pid_t pid;
+    int fd;
+    int port;
+    char log[64]; /* file with every request head received */
+};
+
+struct canned {
+    struct st_buf text[MAX_SCRIPT];
+    int n;
+};
+
+/* Serves script->text[0..n-1], one per connection, logging the requests. */
+static void
+serve(int fd, const struct canned *script, const char *logpath)
+{
+    int i;
+    FILE *log = fopen(logpath, "w");
+
+    alarm(10);
+    for (i = 0; i < script->n; i++) {
+        int c = accept(fd, NULL, NULL);
+        char req[8192];
+        size_t got = 0;
+
+        if (c < 0)
+            _exit(1);
+        while (got < sizeof(req) - 1) {
+            ssize_t r = read(c, req + got, sizeof(req) - 1 - got);
+
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+            req[got] = '\0';
+            if (strstr(req, "\r\n\r\n") != NULL)
+                break;
+        }
+        if (log != NULL) {
+            fwrite(req, 1, got, log);
+            (void)fflush(log);
+        }
+        if (write(c, script->text[i].data, script->text[i].len) < 0)
+            _exit(1);
+        shutdown(c, SHUT_RDWR);
+        close(c);
+    }
+    if (log != NULL)
+        (void)fclose(log);
+    _exit(0);
+}
+
+static void
+listen_any(struct server *s)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int one = 1;
+
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s->fd >= 0);
+    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(s->fd, 8), 0);
+    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&a, &len), 0);
+    s->port = ntohs(a.sin_port);
+    assert_true(snprintf(s->log, sizeof(s->log), "/tmp/test_api.%d.log",
+                         (int)getpid()) < (int)sizeof(s->log));
+}
+
+static void
+start_server(struct server *s, const struct canned *script)
+{
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0)
+        serve(s->fd, script, s->log);
+    close(s->fd);
+}
+
+/* Waits for the server; returns what it logged (static buffer). */
+static const char *
+stop_server(struct server *s)
+{
+    static char text[65536];
+    FILE *f;
+    size_t n;
+    int status = 0;
+
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, &status, 0);
+    text[0] = '\0';
+    f = fopen(s->log, "r");
+    if (f != NULL) {
+        n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        (void)fclose(f);
+    }
+    unlink(s->log);
+    return text;
+}
+
+static void
+answer(struct st_buf *b, const char *status, const char *type, const void *body,
+       size_t n)
+{
+    st_buf_addf(b,
+                "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                "Connection: close\r\n\r\n",
+                status, type, n);
+    st_buf_add(b, body, n);
+}
+
+static void
+document(struct st_buf *b, int port, const char *comp)
+{
+    char json[512];
+    int n;
+
+    if (comp != NULL)
+        n = snprintf(json, sizeof(json),
+                     "{\"reportDocumentId\":\"%s\",\"url\":\"http://127.0.0.1:"
+                     "%d/download/2?X-Expires=1\",\"compressionAlgorithm\":"
+                     "\"%s\"}",
+                     DOC_ID, port, comp);
+    else
+        n = snprintf(json, sizeof(json),
+                     "{\"reportDocumentId\":\"%s\",\"url\":\"http://127.0.0.1:"
+                     "%d/download/2?X-Expires=1\"}",
+                     DOC_ID, port);
+    assert_true(n > 0 && (size_t)n < sizeof(json));
+    answer(b, "200 OK", "application/json", json, (size_t)n);
+}
+
+static void
+build_step(enum step st, int port, struct st_buf *b)
+{
+    struct st_buf gz;
+
+    st_buf_init(&gz, 1 << 20);
+    switch (st) {
+    case ST_202:
+        answer(b, "202 Accepted", "application/json", "{}", 2);
+        break;
+    case ST_429:
+        st_buf_addstr(b, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\n"
+                         "Content-Length: 0\r\nConnection: close\r\n\r\n");
+        break;
+    case ST_DOC_NA:
+        document(b, port, "N/A");
+        break;
+    case ST_DOC_GZIP:
+        document(b, port, "GZIP");
+        break;
+    case ST_DOC_ZIP:
+        document(b, port, "ZIP");
+        break;
+    case ST_DOC_NONE:
+        document(b, port, NULL);
+        break;
+    case ST_CSV:
+        answer(b, "200 OK", "text/csv", report_csv, strlen(report_csv));
+        break;
+    case ST_GZ:
+    case ST_GZ_CUT:
+        gzip_member(report_csv, strlen(report_csv), &gz);
+        answer(b, "200 OK", "application/gzip", gz.data,
+               st == ST_GZ ? gz.len : gz.len - 3);
+        break;
+    }
+    st_buf_release(&gz);
+    assert_int_equal(st_buf_error(b), 0);
+}
+
+struct dl_case {
+    const char *name;
+    enum step script[MAX_SCRIPT];
+    int nscript;
+    int64_t max_attempts;
+    int want_rc;
+    int want_report;        /* data holds report_csv */
+    int want_doc_requests;  /* Get Report Document requests seen */
+    int64_t want_sleeps[4]; /* in order; the rest 0 */
+    int want_nsleeps;
+    const char *want_msg; /* substring of err.msg */
+};
+
+static const struct dl_case dl_cases[] = {
+    {.name = "N/A: the body is the report",
+     .script = {ST_DOC_NA, ST_CSV},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_report = 1,
+     .want_doc_requests = 1},
+    {.name = "no compressionAlgorithm: the body is the report",
+     .script = {ST_DOC_NONE, ST_CSV},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_report = 1,
+     .want_doc_requests = 1},
+    {.name = "GZIP: gunzipped into the report's own bytes",
+     .script = {ST_DOC_GZIP, ST_GZ},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_report = 1,
+     .want_doc_requests = 1},
+    {.name = "GZIP cut short: DATA, naming the document",
+     .script = {ST_DOC_GZIP, ST_GZ_CUT},
+     .nscript = 2,
+     .max_attempts = 5,
+     .want_rc = ST_ERR_DATA,
+     .want_doc_requests = 1,
+     .want_msg = "report document '" DOC_ID "': gzip stream cut short"},
+    {.name = "compressionAlgorithm ZIP: DATA",
+     .script = {ST_DOC_ZIP},
+     .nscript = 1,
+     .max_attempts = 5,
+     .want_rc = ST_ERR_DATA,
+     .want_doc_requests = 1,
+     .want_msg = "unsupported compressionAlgorithm 'ZIP'"},
+    {.name = "202 twice, then 200: backoff 50, 100 (base 100, rnd 0)",
+     .script = {ST_202, ST_202, ST_DOC_NA, ST_CSV},
+     .nscript = 4,
+     .max_attempts = 5,
+     .want_report = 1,
+     .want_doc_requests = 3,
+     .want_sleeps = {50, 100},
+     .want_nsleeps = 2},
+    {.name = "429, then 202, then 200: both retried",
+     .script = {ST_429, ST_202, ST_DOC_GZIP, ST_GZ},
+     .nscript = 4,
+     .max_attempts = 5,
+     .want_report = 1,
+     .want_doc_requests = 3,
+     .want_sleeps = {50, 50},
+     .want_nsleeps = 2},
+    {.name = "202 past the attempts: TEMPFAIL",
+     .script = {ST_202, ST_202, ST_202},
+     .nscript = 3,
+     .max_attempts = 3,
+     .want_rc = ST_ERR_TEMPFAIL,
+     .want_doc_requests = 3,
+     .want_sleeps = {50, 100},
+     .want_nsleeps = 2,
+     .want_msg = "report document '" DOC_ID "' not ready after 3 attempts"},
+};
+
+static int
+count(const char *hay, const char *needle)
+{
+    int n = 0;
+
+    while ((hay = strstr(hay, needle)) != NULL) {
+        n++;
+        hay++;
+    }
+    return n;
+}
+
+static void
+test_download(void **state)
+{
+    struct st_sign_key *key = NULL;
+    struct st_err err;
+    size_t i;
+
+    (void)state;
+    if (st_sign_key_load(PRIV_KEY, &key, &err) != 0)
+        fail_msg("cannot load %s: %s", PRIV_KEY, err.msg);
+    for (i = 0; i < sizeof(dl_cases) / sizeof(dl_cases[0]); i++) {
+        const struct dl_case *c = &dl_cases[i];
+        struct server srv;
+        struct canned script;
+        struct world w;
+        struct st_http_opts opts;
+        struct st_http_env env;
+        struct st_api api;
+        struct st_buf data;
+        char base[64];
+        const char *log;
+        int rc;
+        int k;
+
+        listen_any(&srv);
+        script.n = c->nscript;
+        for (k = 0; k < c->nscript; k++) {
+            st_buf_init(&script.text[k], 1 << 20);
+            build_step(c->script[k], srv.port, &script.text[k]);
+        }
+        start_server(&srv, &script);
+        memset(&w, 0, sizeof(w));
+        w.now = 1700000000;
+        st_http_opts_init(&opts);
+        opts.max_attempts = c->max_attempts;
+        opts.backoff_base_ms = 100;
+        opts.backoff_max_ms = 1000;
+        opts.timeout_s = 5;
+        env.now = fake_now;
+        env.sleep_ms = fake_sleep;
+        env.random = fake_random;
+        env.ctx = &w;
+        assert_true(snprintf(base, sizeof(base), "http://127.0.0.1:%d/live",
+                             srv.port) < (int)sizeof(base));
+        assert_int_equal(st_api_init(&api, base, "na", "K", key, ST_SIGN_PSS_V2,
+                                     &opts, &env, NULL, &err),
+                         0);
+        st_buf_init(&data, 1 << 20);
+        st_err_clear(&err);
+        rc = st_api_download(&api, DOC_ID, &data, &err);
+        log = stop_server(&srv);
+        if (rc != c->want_rc)
+            fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
+                     err.msg);
+        if (c->want_report) {
+            assert_int_equal(data.len, strlen(report_csv));
+            assert_memory_equal(data.data, report_csv, data.len);
+        } else {
+            assert_int_equal(data.len, 0);
+        }
+        k = count(log, "GET /live/v2/report-documents/" DOC_ID " ");
+        if (k != c->want_doc_requests)
+            fail_msg("%s: %d Get Report Document requests, want %d", c->name, k,
+                     c->want_doc_requests);
+        assert_int_equal(w.nslept, c->want_nsleeps);
+        for (k = 0; k < 4 && c->want_sleeps[k] != 0; k++)
+            assert_int_equal(w.slept[k], c->want_sleeps[k]);
+        if (c->want_msg != NULL && strstr(err.msg, c->want_msg) == NULL)
+            fail_msg("%s: message '%s' lacks '%s'", c->name, err.msg,
+                     c->want_msg);
+        st_buf_release(&data);
+        for (k = 0; k < c->nscript; k++)
+            st_buf_release(&script.text[k]);
+    }
+    st_sign_key_free(key);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_url),
         cmocka_unit_test(test_init),
+        cmocka_unit_test(test_gunzip),
+        cmocka_unit_test(test_download),
     };
+    int rc;
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
 }

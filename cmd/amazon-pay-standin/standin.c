@@ -24,7 +24,11 @@
  * Retry-After), --fail-500 N, --fail-503 N (API requests), --expire-urls N
  * (documents handed out with an already expired URL), --cut-body N
  * (downloads that stop half way, the connection closed), --slow-ms MS
- * (downloads dribbled out in 64-byte pieces with MS ms between them).
+ * (downloads dribbled out in 64-byte pieces with MS ms between them),
+ * --not-ready K (Get Report Document answers 202, "not ready yet", the
+ * first K times for each document, as one integration has seen). --gzip
+ * serves every document gzip-compressed (zlib, one member) with
+ * compressionAlgorithm "GZIP" instead of "N/A".
  *
  * It listens on 127.0.0.1 only. libmicrohttpd (Debian's libmicrohttpd-dev)
  * gives a small, embeddable HTTP/1.1 server with thread-per-connection
@@ -33,6 +37,7 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +49,7 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <zlib.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -63,6 +69,9 @@ struct report {
     char *doc_id;
     char *data;
     size_t len;
+    char *gz; /* data gzipped, with --gzip */
+    size_t gz_len;
+    long not_ready; /* 202 answers still to give (--not-ready) */
     int64_t created;
     int64_t start;
     int64_t end;
@@ -85,6 +94,8 @@ struct standin {
     long cut_body;
     long slow_ms;
     long page_cap;
+    long not_ready;
+    int gzip;
     long nrecord;
     FILE *log;
 };
@@ -132,6 +143,10 @@ usage(FILE *out)
             "  --expire-urls N     hand out N already expired document URLs\n"
             "  --cut-body N        cut the first N downloads off half way\n"
             "  --slow-ms MS        dribble downloads, MS ms per 64 bytes\n"
+            "  --not-ready K       answer Get Report Document with 202 the\n"
+            "                      first K times for each document\n"
+            "  --gzip              serve documents gzipped, with\n"
+            "                      compressionAlgorithm GZIP\n"
             "  --record DIR        write each verified request's string to\n"
             "                      sign and signature to DIR/N.sts, DIR/N.sig\n"
             "  --log FILE          one line per request: method, URL, "
@@ -524,7 +539,7 @@ list_reports(struct MHD_Connection *c, struct standin *s, const char *url,
     return send_json(c, s, "GET", url, 200, root);
 }
 
-static const struct report *
+static struct report *
 find_report(const struct standin *s, const char *id, int by_doc)
 {
     size_t i;
@@ -539,7 +554,7 @@ static enum MHD_Result
 get_document(struct MHD_Connection *c, struct standin *s, const char *url,
              const char *doc_id)
 {
-    const struct report *r = find_report(s, doc_id, 1);
+    struct report *r = find_report(s, doc_id, 1);
     int64_t expires = (int64_t)time(NULL) + URL_LIFETIME;
     char link[1024];
     int n;
@@ -547,6 +562,8 @@ get_document(struct MHD_Connection *c, struct standin *s, const char *url,
     if (r == NULL)
         return send_error(c, s, "GET", url, 404, "ResourceNotFound",
                           "no such report document");
+    if (take_fault(s, &r->not_ready))
+        return send_text(c, s, "GET", url, 202, "application/json", "{}", NULL);
     if (take_fault(s, &s->expire_urls))
         expires = (int64_t)time(NULL) - 1;
     n = snprintf(link, sizeof(link),
@@ -557,12 +574,14 @@ get_document(struct MHD_Connection *c, struct standin *s, const char *url,
         return MHD_NO;
     return send_json(c, s, "GET", url, 200,
                      json_pack("{s:s, s:s, s:s}", "reportDocumentId", r->doc_id,
-                               "url", link, "compressionAlgorithm", "N/A"));
+                               "url", link, "compressionAlgorithm",
+                               s->gzip ? "GZIP" : "N/A"));
 }
 
 /* Body reader of a download, with the cut-off and slow faults. */
 struct body {
-    const struct report *r;
+    const char *data; /* the report, or its gzipped form */
+    size_t len;
     size_t limit; /* bytes to send before failing (len when whole) */
     long slow_ms;
 };
@@ -574,8 +593,8 @@ read_body(void *cls, uint64_t pos, char *buf, size_t max)
     size_t n;
 
     if (pos >= b->limit)
-        return pos >= b->r->len ? MHD_CONTENT_READER_END_OF_STREAM
-                                : MHD_CONTENT_READER_END_WITH_ERROR;
+        return pos >= b->len ? MHD_CONTENT_READER_END_OF_STREAM
+                             : MHD_CONTENT_READER_END_WITH_ERROR;
     n = b->limit - (size_t)pos;
     if (n > max)
         n = max;
@@ -588,7 +607,7 @@ read_body(void *cls, uint64_t pos, char *buf, size_t max)
         ts.tv_nsec = (b->slow_ms % 1000) * 1000000L;
         nanosleep(&ts, NULL);
     }
-    memcpy(buf, b->r->data + pos, n);
+    memcpy(buf, b->data + pos, n);
     return (ssize_t)n;
 }
 
@@ -619,22 +638,24 @@ download(struct MHD_Connection *c, struct standin *s, const char *url,
     b = calloc(1, sizeof(*b));
     if (b == NULL)
         return MHD_NO;
-    b->r = r;
-    b->limit = take_fault(s, &s->cut_body) ? r->len / 2 : r->len;
+    b->data = s->gzip ? r->gz : r->data;
+    b->len = s->gzip ? r->gz_len : r->len;
+    b->limit = take_fault(s, &s->cut_body) ? b->len / 2 : b->len;
     b->slow_ms = s->slow_ms;
-    resp = MHD_create_response_from_callback(r->len, 4096, read_body, b,
+    resp = MHD_create_response_from_callback(b->len, 4096, read_body, b,
                                              free_body);
     if (resp == NULL) {
         free(b);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, "Content-Type", "text/csv");
+    MHD_add_response_header(resp, "Content-Type",
+                            s->gzip ? "application/gzip" : "text/csv");
     ret = MHD_queue_response(c, 200, resp);
     MHD_destroy_response(resp);
     if (s->log != NULL) {
         pthread_mutex_lock(&s->lock);
-        fprintf(s->log, "GET %s 200%s\n", url,
-                b->limit < r->len ? " (cut)" : "");
+        fprintf(s->log, "GET %s 200%s%s\n", url, s->gzip ? " (gzip)" : "",
+                b->limit < b->len ? " (cut)" : "");
         (void)fflush(s->log); /* a log line lost is no failure */
         pthread_mutex_unlock(&s->lock);
     }
@@ -738,6 +759,36 @@ cmp_created(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
+/* r->gz: r->data as one gzip member (zlib, deflateInit2 16 + MAX_WBITS). */
+static int
+gzip_report(struct report *r)
+{
+    z_stream zs;
+    uLong cap;
+    int rc = -1;
+
+    memset(&zs, 0, sizeof(zs));
+    if (r->len > UINT_MAX / 2 ||
+        deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    cap = deflateBound(&zs, (uLong)r->len);
+    r->gz = st_malloc((size_t)cap);
+    if (r->gz == NULL)
+        goto out;
+    zs.next_in = (Bytef *)(uintptr_t)r->data;
+    zs.avail_in = (uInt)r->len;
+    zs.next_out = (Bytef *)r->gz;
+    zs.avail_out = (uInt)cap;
+    if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+        goto out;
+    r->gz_len = (size_t)zs.total_out;
+    rc = 0;
+out:
+    (void)deflateEnd(&zs); /* only frees */
+    return rc;
+}
+
 static int
 load_reports(struct standin *s, const char *dir)
 {
@@ -779,6 +830,16 @@ load_reports(struct standin *s, const char *dir)
         r.start = pre.settlement_start;
         r.end = pre.settlement_end;
         r.created = pre.settlement_end + s->created_delay;
+        r.not_ready = s->not_ready;
+        if (s->gzip && gzip_report(&r) != 0) {
+            fprintf(stderr, "amazon-pay-standin: cannot gzip '%s'\n", path);
+            st_free(r.id);
+            st_free(r.doc_id);
+            st_free(r.data);
+            st_free(r.gz);
+            closedir(d);
+            return -1;
+        }
         {
             struct report *p =
                 st_reallocarray(s->reports, s->n + 1, sizeof(*p));
@@ -829,6 +890,8 @@ main(int argc, char **argv)
         {"expire-urls", required_argument, NULL, 'e'},
         {"cut-body", required_argument, NULL, 'u'},
         {"slow-ms", required_argument, NULL, 's'},
+        {"not-ready", required_argument, NULL, 'N'},
+        {"gzip", no_argument, NULL, 'z'},
         {"record", required_argument, NULL, 'R'},
         {"log", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
@@ -898,6 +961,12 @@ main(int argc, char **argv)
             break;
         case 's':
             bad = parse_long("--slow-ms", optarg, 0, 60000, &s.slow_ms);
+            break;
+        case 'N':
+            bad = parse_long("--not-ready", optarg, 0, 1000000, &s.not_ready);
+            break;
+        case 'z':
+            s.gzip = 1;
             break;
         case 'R':
             s.record_dir = optarg;
@@ -981,6 +1050,7 @@ out:
         st_free(s.reports[i].id);
         st_free(s.reports[i].doc_id);
         st_free(s.reports[i].data);
+        st_free(s.reports[i].gz);
     }
     st_free(s.reports);
     st_sign_key_free(s.pub);

@@ -1,8 +1,11 @@
 #!/bin/sh
 # settle fetch --source api survives the stand-in's injected faults (429
 # with Retry-After, 500, 503, a body cut short, an expired document URL, a
-# slow body) and archives exactly the same bytes; past the retries it
-# exits 75 (throttled) or 69 (unavailable) and archives nothing.
+# slow body, Get Report Document answering 202 "not ready") and archives
+# exactly the same bytes; documents served gzipped (compressionAlgorithm
+# GZIP) are archived as the same CSV bytes, under the same sha256; past the
+# retries it exits 75 (throttled, not ready) or 69 (unavailable) and
+# archives nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fetch_env.inc"
 
@@ -24,6 +27,44 @@ check_ok() {
             "$(find "$T_TMP/archive" -type f 2>/dev/null)"
     fi
 }
+
+# The plain run's hashes, for the GZIP run below.
+reset_archive
+start_standin
+run "$SETTLE" fetch --date 2024-03-05
+check_ok "plain documents"
+plain=$(db_value "SELECT string_agg(report_id || ' ' || sha256 || ' ' ||
+    bytes, ',' ORDER BY report_id) FROM settle.raw_report")
+
+# Documents served gzipped with compressionAlgorithm GZIP: the archive holds
+# the report's own bytes, under the plain run's sha256.
+reset_archive
+start_standin --gzip
+run "$SETTLE" fetch --date 2024-03-05
+check_ok "GZIP documents"
+gz=$(db_value "SELECT string_agg(report_id || ' ' || sha256 || ' ' ||
+    bytes, ',' ORDER BY report_id) FROM settle.raw_report")
+[ -n "$plain" ] && [ "$gz" = "$plain" ] &&
+    ok "GZIP: same sha256 and size as the plain run" ||
+    fail "GZIP: same sha256 and size as the plain run" "$plain / $gz"
+[ "$(grep -c '^GET /download/.* 200 (gzip)$' "$T_TMP/standin.log")" -ge 2 ] &&
+    ok "GZIP: the stand-in served gzipped documents" ||
+    fail "GZIP: the stand-in served gzipped documents" \
+        "$(cat "$T_TMP/standin.log")"
+
+# Get Report Document answers 202 ("not ready") twice per document: asked
+# again with backoff, then the documents arrive.
+reset_archive
+start_standin --not-ready 2
+run "$SETTLE" fetch --date 2024-03-05
+check_ok "202 twice per document"
+expect_match "202: retries logged" "$ERR" \
+    'HTTP 202 \(report document not ready\), retry 2'
+[ "$(grep -c '^GET /live/v2/report-documents/.* 202$' \
+    "$T_TMP/standin.log")" -ge 4 ] &&
+    ok "202: two not-ready answers per document seen" ||
+    fail "202: two not-ready answers per document seen" \
+        "$(cat "$T_TMP/standin.log")"
 
 # 429 twice with Retry-After: 1; the client waits at least that long.
 reset_archive
@@ -103,6 +144,16 @@ expect_match "429 past the retries: says so" "$ERR" \
     'gave up after 4 attempts: GET http://127.0.0.1:[0-9]+/live/v2/reports: HTTP 429'
 [ "$(archive_count)" -eq 0 ] && ok "429 past the retries: nothing archived" ||
     fail "429 past the retries: nothing archived"
+
+# Not ready past every attempt: 75, a clear message, nothing archived.
+reset_archive
+start_standin --not-ready 100
+run "$SETTLE" fetch --date 2024-03-05
+expect_rc "202 past the retries exits 75" 75
+expect_match "202 past the retries: says so" "$ERR" \
+    "report document 'amzn1\.tortuga\.0\.[0-9]+' not ready after 4 attempts"
+[ "$(archive_count)" -eq 0 ] && ok "202 past the retries: nothing archived" ||
+    fail "202 past the retries: nothing archived"
 
 # 503 past every attempt: 69.
 start_standin --fail-503 100
