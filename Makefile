@@ -167,6 +167,7 @@ C_FILES := $(LIB_SRC) $(SETTLE_SRC) $(STANDIN_SRC)
 H_FILES := $(wildcard lib/*.h cmd/*/*.h)
 FMT_FILES := $(C_FILES) $(H_FILES) $(TEST_SRC) $(wildcard tests/*.h \
              tests/bench/*.c tests/fuzz/*.c)
+TIDY_TEST_FILES := $(TEST_SRC) $(wildcard tests/bench/*.c tests/fuzz/*.c)
 TIDY_FLAGS := $(DEFS) $(filter-out -Wduplicated-cond -Wlogical-op,$(WARN)) \
               $(PKG_CFLAGS) -Ilib -I$(B)/gen
 
@@ -184,7 +185,8 @@ analyze: $(LIB_GEN)
 	$(Q)$(CPPCHECK) lib cmd
 	$(Q)$(CPPCHECK) --library=tests/cmocka.cfg tests
 	@echo '  CLANG-TIDY'
-	$(Q)clang-tidy --quiet $(C_FILES) -- $(TIDY_FLAGS) 2>/dev/null
+	$(Q)clang-tidy --quiet $(C_FILES) $(TIDY_TEST_FILES) -- $(TIDY_FLAGS) \
+	    2>/dev/null
 	@echo '  HEADERS'
 	$(Q)for h in $(H_FILES); do \
 	    printf '#include "%s"\ntypedef int header_alone;\n' $$h | \

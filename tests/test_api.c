@@ -164,29 +164,52 @@ enum gz_shape {
 
 struct gz_case {
     const char *name;
-    enum gz_shape shape;
-    size_t max; /* of the output buffer; 0 for 1 MiB */
-    int want_rc;
+    size_t max;           /* of the output buffer; 0 for 1 MiB */
     const char *want_out; /* after "pre|"; NULL: want_rc != 0 */
     const char *want_msg; /* substring of err.msg */
+    enum gz_shape shape;
+    int want_rc;
 };
 
 static const struct gz_case gz_cases[] = {
-    {"one member", GZ_ONE, 0, 0, report_csv, NULL},
-    {"two members back to back", GZ_TWO, 0, 0, report_csv, NULL},
-    {"a member of nothing", GZ_EMPTY, 0, 0, "", NULL},
-    {"trailer cut short", GZ_NO_TAIL, 0, ST_ERR_DATA, NULL, "cut short"},
-    {"stream cut in half", GZ_HALF, 0, ST_ERR_DATA, NULL, "cut short"},
-    {"second member cut in its header", GZ_HEAD_ONLY, 0, ST_ERR_DATA, NULL,
-     "cut short"},
-    {"CRC mismatch", GZ_BAD_CRC, 0, ST_ERR_DATA, NULL, "corrupt gzip stream"},
-    {"garbage after the member", GZ_GARBAGE, 0, ST_ERR_DATA, NULL,
-     "corrupt gzip stream"},
-    {"not gzip at all", GZ_NOT_GZIP, 0, ST_ERR_DATA, NULL,
-     "corrupt gzip stream"},
-    {"no input", GZ_NO_INPUT, 0, ST_ERR_DATA, NULL, "empty gzip stream"},
-    {"more than the cap once gunzipped", GZ_ONE, 40, ST_ERR_TOOLONG, NULL,
-     "bytes once gunzipped"},
+    {.name = "one member", .shape = GZ_ONE, .want_out = report_csv},
+    {.name = "two members back to back",
+     .shape = GZ_TWO,
+     .want_out = report_csv},
+    {.name = "a member of nothing", .shape = GZ_EMPTY, .want_out = ""},
+    {.name = "trailer cut short",
+     .shape = GZ_NO_TAIL,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "cut short"},
+    {.name = "stream cut in half",
+     .shape = GZ_HALF,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "cut short"},
+    {.name = "second member cut in its header",
+     .shape = GZ_HEAD_ONLY,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "cut short"},
+    {.name = "CRC mismatch",
+     .shape = GZ_BAD_CRC,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "corrupt gzip stream"},
+    {.name = "garbage after the member",
+     .shape = GZ_GARBAGE,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "corrupt gzip stream"},
+    {.name = "not gzip at all",
+     .shape = GZ_NOT_GZIP,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "corrupt gzip stream"},
+    {.name = "no input",
+     .shape = GZ_NO_INPUT,
+     .want_rc = ST_ERR_DATA,
+     .want_msg = "empty gzip stream"},
+    {.name = "more than the cap once gunzipped",
+     .shape = GZ_ONE,
+     .max = 40,
+     .want_rc = ST_ERR_TOOLONG,
+     .want_msg = "bytes once gunzipped"},
 };
 
 static void
@@ -490,15 +513,15 @@ build_step(enum step st, int port, struct st_buf *b)
 
 struct dl_case {
     const char *name;
+    const char *want_msg; /* substring of err.msg */
+    int64_t max_attempts;
+    int64_t want_sleeps[4]; /* in order; the rest 0 */
     enum step script[MAX_SCRIPT];
     int nscript;
-    int64_t max_attempts;
     int want_rc;
-    int want_report;        /* data holds report_csv */
-    int want_doc_requests;  /* Get Report Document requests seen */
-    int64_t want_sleeps[4]; /* in order; the rest 0 */
+    int want_report;       /* data holds report_csv */
+    int want_doc_requests; /* Get Report Document requests seen */
     int want_nsleeps;
-    const char *want_msg; /* substring of err.msg */
 };
 
 static const struct dl_case dl_cases[] = {

@@ -34,8 +34,10 @@ setup(void **state)
 {
     char *dir = strdup("/tmp/test_archive.XXXXXX");
 
-    if (dir == NULL || mkdtemp(dir) == NULL)
+    if (dir == NULL || mkdtemp(dir) == NULL) {
+        free(dir);
         return -1;
+    }
     *state = dir;
     return 0;
 }
@@ -137,7 +139,7 @@ test_store_once(void **state)
     f = fopen(path, "rb");
     assert_non_null(f);
     assert_int_equal(fread(got, 1, sizeof(got), f), 3);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     assert_memory_equal(got, "abc", 3);
     assert_int_equal(stat(path, &st1), 0);
 
@@ -171,7 +173,7 @@ test_damaged_archive(void **state)
     f = fopen(path, "wb");
     assert_non_null(f);
     fputs("abcd", f);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     /* never overwritten, and the damage is reported */
     assert_int_equal(st_archive_store(dir, "abc", 3, hex, NULL, &err),
                      ST_ERR_IO);
@@ -194,7 +196,7 @@ test_cannot_create(void **state)
                 (int)sizeof(under));
     f = fopen(blocker, "w");
     assert_non_null(f);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     assert_int_equal(st_archive_store(under, "abc", 3, hex, NULL, &err),
                      ST_ERR_CANTCREAT);
 }

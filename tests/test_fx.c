@@ -330,7 +330,7 @@ test_ecb_history(void **state)
         skip();
         return;
     }
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     st_problems_init(&p);
     assert_int_equal(st_fx_new(&fx, &err), 0);
     assert_int_equal(st_fx_load_file(fx, HIST, &p, &err), 0);

@@ -110,15 +110,16 @@ serve(int fd, const char *const *script, int n, const char *logpath)
         }
         if (log != NULL) {
             fwrite(req, 1, got, log);
-            fflush(log);
+            if (fflush(log) != 0)
+                _exit(1);
         }
         if (write(c, script[i], strlen(script[i])) < 0)
             _exit(1);
         shutdown(c, SHUT_RDWR);
         close(c);
     }
-    if (log != NULL)
-        fclose(log);
+    if (log != NULL && fclose(log) != 0)
+        _exit(1);
     _exit(0);
 }
 
@@ -164,27 +165,28 @@ stop_server(struct server *s)
     if (f != NULL) {
         n = fread(text, 1, sizeof(text) - 1, f);
         text[n] = '\0';
-        fclose(f);
+        assert_int_equal(fclose(f), 0);
     }
     unlink(s->log);
     return text;
 }
 
+/* The int members last, so that the struct has no padding. */
 struct case_ {
     const char *name;
     const char *script[MAX_SCRIPT];
-    int nscript;
     int64_t max_attempts;
     size_t max_body;
-    int want_rc;
     long want_status;
-    int want_attempts;
     int64_t want_sleeps[4];
-    int want_nsleeps;
     const char *want_body;
     const char *want_reason;
     const char *want_message; /* Amazon's message, on one line */
     const char *want_msg;     /* substring of err.msg */
+    int nscript;
+    int want_rc;
+    int want_attempts;
+    int want_nsleeps;
 };
 
 #define OK200 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
@@ -445,25 +447,27 @@ test_check_url(void **state)
 
 struct backoff_case {
     int retry;
-    int64_t retry_after;
     uint32_t rnd;
+    int64_t retry_after;
     int64_t want;
 };
 
-/* base 1000, max 8000, Retry-After cap 30000 */
+/* base 1000, max 8000, Retry-After cap 30000; rnd 0 unless given */
 static const struct backoff_case backoff_cases[] = {
-    {1, -1, 0, 500},       /* [500, 1000] */
-    {1, -1, 500, 1000},    /* top of the range */
-    {1, -1, 501, 500},     /* wraps within the range */
-    {2, -1, 0, 1000},      /* 2000 -> [1000, 2000] */
-    {3, -1, 0, 2000},      /* 4000 */
-    {4, -1, 0, 4000},      /* 8000 */
-    {5, -1, 0, 4000},      /* capped at 8000 */
-    {30, -1, 0, 4000},     /* no overflow */
-    {1, 5000, 0, 5000},    /* Retry-After longer than the backoff */
-    {4, 100, 0, 4000},     /* shorter: the backoff wins */
-    {1, 100000, 0, 30000}, /* capped */
-    {1, 0, 0, 500},        /* Retry-After: 0 */
+    {.retry = 1, .retry_after = -1, .want = 500}, /* [500, 1000] */
+    /* the top of the range, then one past it: wraps within the range */
+    {.retry = 1, .retry_after = -1, .rnd = 500, .want = 1000},
+    {.retry = 1, .retry_after = -1, .rnd = 501, .want = 500},
+    {.retry = 2, .retry_after = -1, .want = 1000},  /* 2000 -> [1000, 2000] */
+    {.retry = 3, .retry_after = -1, .want = 2000},  /* 4000 */
+    {.retry = 4, .retry_after = -1, .want = 4000},  /* 8000 */
+    {.retry = 5, .retry_after = -1, .want = 4000},  /* capped at 8000 */
+    {.retry = 30, .retry_after = -1, .want = 4000}, /* no overflow */
+    /* Retry-After longer than the backoff, shorter, capped, 0 */
+    {.retry = 1, .retry_after = 5000, .want = 5000},
+    {.retry = 4, .retry_after = 100, .want = 4000},
+    {.retry = 1, .retry_after = 100000, .want = 30000},
+    {.retry = 1, .retry_after = 0, .want = 500},
 };
 
 static void

@@ -114,7 +114,10 @@ test_levels(void **state)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sink *s = NULL;
 
-        assert_int_equal(setup((void **)&s), 0);
+        if (setup((void **)&s) != 0) {
+            fail_msg("setup failed");
+            return;
+        }
         s->log.level = cases[i].at;
         st_log_msg(&s->log, ST_LOG_ERROR, NULL, "e");
         st_log_msg(&s->log, ST_LOG_WARN, NULL, "w");

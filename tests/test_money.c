@@ -245,27 +245,28 @@ test_format_small_buffer(void **state)
 
 /* ---------------------------------------------------------------- add/sub */
 
+/* a + b is sum or add_rc, a - b is diff or sub_rc */
 struct arith_case {
     int64_t a;
     int64_t b;
-    int add_rc;
     int64_t sum;
-    int sub_rc;
     int64_t diff;
+    int add_rc;
+    int sub_rc;
 };
 
 static const struct arith_case arith_cases[] = {
-    {1, 2, 0, 3, 0, -1},
-    {-5, 5, 0, 0, 0, -10},
-    {INT64_MAX, 0, 0, INT64_MAX, 0, INT64_MAX},
-    {INT64_MAX, 1, ST_ERR_OVERFLOW, 0, 0, INT64_MAX - 1},
-    {INT64_MAX - 1, 1, 0, INT64_MAX, 0, INT64_MAX - 2},
-    {INT64_MIN, -1, ST_ERR_OVERFLOW, 0, 0, INT64_MIN + 1},
-    {INT64_MIN, 1, 0, INT64_MIN + 1, ST_ERR_OVERFLOW, 0},
-    {0, INT64_MIN, 0, INT64_MIN, ST_ERR_OVERFLOW, 0},
-    {-1, INT64_MIN, ST_ERR_OVERFLOW, 0, 0, INT64_MAX},
-    {INT64_MAX, INT64_MAX, ST_ERR_OVERFLOW, 0, 0, 0},
-    {INT64_MAX, -1, 0, INT64_MAX - 1, ST_ERR_OVERFLOW, 0},
+    {.a = 1, .b = 2, .sum = 3, .diff = -1},
+    {.a = -5, .b = 5, .sum = 0, .diff = -10},
+    {.a = INT64_MAX, .b = 0, .sum = INT64_MAX, .diff = INT64_MAX},
+    {.a = INT64_MAX, .b = 1, .add_rc = ST_ERR_OVERFLOW, .diff = INT64_MAX - 1},
+    {.a = INT64_MAX - 1, .b = 1, .sum = INT64_MAX, .diff = INT64_MAX - 2},
+    {.a = INT64_MIN, .b = -1, .add_rc = ST_ERR_OVERFLOW, .diff = INT64_MIN + 1},
+    {.a = INT64_MIN, .b = 1, .sum = INT64_MIN + 1, .sub_rc = ST_ERR_OVERFLOW},
+    {.a = 0, .b = INT64_MIN, .sum = INT64_MIN, .sub_rc = ST_ERR_OVERFLOW},
+    {.a = -1, .b = INT64_MIN, .add_rc = ST_ERR_OVERFLOW, .diff = INT64_MAX},
+    {.a = INT64_MAX, .b = INT64_MAX, .add_rc = ST_ERR_OVERFLOW, .diff = 0},
+    {.a = INT64_MAX, .b = -1, .sum = INT64_MAX - 1, .sub_rc = ST_ERR_OVERFLOW},
 };
 
 static void
@@ -290,37 +291,38 @@ test_add_sub(void **state)
 
 struct rate_case {
     const char *text;
-    int rc;
     int64_t value;
+    int rc;
     int scale;
 };
 
+/* an error leaves value and scale 0 */
 static const struct rate_case rate_cases[] = {
-    {"1.0856", 0, 10856, 4},
-    {"161.23", 0, 16123, 2},
-    {"1", 0, 1, 0},
-    {"0.85775", 0, 85775, 5},
-    {"0.0056", 0, 56, 4},
-    {"007.50", 0, 750, 2},
-    {"123456789012345678", 0, 123456789012345678, 0},
-    {"0.123456789012345678", 0, 123456789012345678, 18},
-    {"0.000000000000000001", 0, 1, 18},
-    {"1234567890123456789", ST_ERR_DATA, 0, 0},   /* 19 digits */
-    {"1.234567890123456789", ST_ERR_DATA, 0, 0},  /* 19 digits */
-    {"0.0000000000000000001", ST_ERR_DATA, 0, 0}, /* 19 decimals */
-    {"0", ST_ERR_DATA, 0, 0},
-    {"0.000", ST_ERR_DATA, 0, 0},
-    {"", ST_ERR_DATA, 0, 0},
-    {"-1.5", ST_ERR_DATA, 0, 0},
-    {"+1.5", ST_ERR_DATA, 0, 0},
-    {".5", ST_ERR_DATA, 0, 0},
-    {"5.", ST_ERR_DATA, 0, 0},
-    {".", ST_ERR_DATA, 0, 0},
-    {"1.2.3", ST_ERR_DATA, 0, 0},
-    {"1e3", ST_ERR_DATA, 0, 0},
-    {"1,5", ST_ERR_DATA, 0, 0},
-    {" 1", ST_ERR_DATA, 0, 0},
-    {"N/A", ST_ERR_DATA, 0, 0},
+    {.text = "1.0856", .value = 10856, .scale = 4},
+    {.text = "161.23", .value = 16123, .scale = 2},
+    {.text = "1", .value = 1, .scale = 0},
+    {.text = "0.85775", .value = 85775, .scale = 5},
+    {.text = "0.0056", .value = 56, .scale = 4},
+    {.text = "007.50", .value = 750, .scale = 2},
+    {.text = "123456789012345678", .value = 123456789012345678, .scale = 0},
+    {.text = "0.123456789012345678", .value = 123456789012345678, .scale = 18},
+    {.text = "0.000000000000000001", .value = 1, .scale = 18},
+    {.text = "1234567890123456789", .rc = ST_ERR_DATA},   /* 19 digits */
+    {.text = "1.234567890123456789", .rc = ST_ERR_DATA},  /* 19 digits */
+    {.text = "0.0000000000000000001", .rc = ST_ERR_DATA}, /* 19 decimals */
+    {.text = "0", .rc = ST_ERR_DATA},
+    {.text = "0.000", .rc = ST_ERR_DATA},
+    {.text = "", .rc = ST_ERR_DATA},
+    {.text = "-1.5", .rc = ST_ERR_DATA},
+    {.text = "+1.5", .rc = ST_ERR_DATA},
+    {.text = ".5", .rc = ST_ERR_DATA},
+    {.text = "5.", .rc = ST_ERR_DATA},
+    {.text = ".", .rc = ST_ERR_DATA},
+    {.text = "1.2.3", .rc = ST_ERR_DATA},
+    {.text = "1e3", .rc = ST_ERR_DATA},
+    {.text = "1,5", .rc = ST_ERR_DATA},
+    {.text = " 1", .rc = ST_ERR_DATA},
+    {.text = "N/A", .rc = ST_ERR_DATA},
 };
 
 static void

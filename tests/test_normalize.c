@@ -80,8 +80,10 @@ test_golden(void **state)
         char *want = NULL;
         size_t want_len = 0;
 
-        snprintf(in, sizeof(in), T "%s.csv", names[i]);
-        snprintf(gold, sizeof(gold), T "golden/%s.csv", names[i]);
+        assert_true(snprintf(in, sizeof(in), T "%s.csv", names[i]) <
+                    (int)sizeof(in));
+        assert_true(snprintf(gold, sizeof(gold), T "golden/%s.csv", names[i]) <
+                    (int)sizeof(gold));
         files[0] = in;
         opts_init(&o, &p);
         sink_open(&s);
@@ -281,7 +283,7 @@ test_large(void **state)
     assert_int_equal(st_normalize_files(&o, files, 1, a.f, &stats, &err), 0);
     sink_close(&a);
     assert_int_equal(stats.lines, 6000);
-    assert_true(a.len > 1024 * 1024);
+    assert_true(a.len > (size_t)1024 * 1024);
     sink_open(&b);
     assert_int_equal(st_normalize_buffer(&o, path, text, len, b.f, &err), 0);
     sink_close(&b);

@@ -124,9 +124,11 @@ keep_line(void *ctx, const struct st_report_preamble *pre,
     (void)err;
     if (g->n < 8) {
         g->line[g->n] = *l;
-        snprintf(g->txn[g->n], sizeof(g->txn[0]), "%s",
-                 l->amazon_transaction_id.s);
-        snprintf(g->desc[g->n], sizeof(g->desc[0]), "%s", l->description.s);
+        assert_true(snprintf(g->txn[g->n], sizeof(g->txn[0]), "%s",
+                             l->amazon_transaction_id.s) <
+                    (int)sizeof(g->txn[0]));
+        assert_true(snprintf(g->desc[g->n], sizeof(g->desc[0]), "%s",
+                             l->description.s) < (int)sizeof(g->desc[0]));
         g->pre = *pre;
     }
     g->n++;

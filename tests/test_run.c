@@ -168,26 +168,38 @@ struct fixture {
     char seller[64];
 };
 
+static void
+fixture_free(struct fixture *fx)
+{
+    if (fx == NULL)
+        return;
+    st_db_close(fx->db);
+    st_config_release(&fx->cfg);
+    free(fx);
+}
+
 static int
 setup(void **state)
 {
     struct fixture *fx;
     struct st_err err;
 
+    st_err_clear(&err);
     if (getenv("PGHOST") == NULL)
         return 0; /* the tests skip */
     fx = calloc(1, sizeof(*fx));
+    /* cmocka runs no teardown after a failed setup: free here */
     if (fx == NULL || st_config_init(&fx->cfg, &err) != 0 ||
         st_db_connect("", &fx->db, &err) != 0 ||
-        st_db_migrate(fx->db, NULL, NULL, &err) != 0) {
-        fprintf(stderr, "setup: %s\n", err.msg);
-        return -1;
-    }
-    if (snprintf(fx->seller, sizeof(fx->seller), "TESTRUN%ld",
+        st_db_migrate(fx->db, NULL, NULL, &err) != 0 ||
+        snprintf(fx->seller, sizeof(fx->seller), "TESTRUN%ld",
                  (long)getpid()) >= (int)sizeof(fx->seller) ||
         st_config_set(&fx->cfg, "seller_id", fx->seller, ST_SRC_FLAG, &err) !=
-            0)
+            0) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        fixture_free(fx);
         return -1;
+    }
     fx->ctx.db = fx->db;
     fx->ctx.cfg = &fx->cfg;
     fx->ctx.date = st_date_from_civil(2026, 3, 2);
@@ -204,13 +216,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    struct fixture *fx = *state;
-
-    if (fx == NULL)
-        return 0;
-    st_db_close(fx->db);
-    st_config_release(&fx->cfg);
-    free(fx);
+    fixture_free(*state);
     return 0;
 }
 
@@ -242,8 +248,10 @@ test_whole_run_then_again(void **state)
     struct st_err err;
     char st[64];
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
     assert_string_equal(calls, "abcd");
     assert_int_equal(sum.first_stage, 0);
@@ -265,8 +273,10 @@ test_resume_at_failed_stage(void **state)
     struct st_err err;
     char st[64];
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     fail_stage = 2;
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), ST_ERR_DATA);
     assert_string_equal(calls, "abc");
@@ -292,8 +302,10 @@ test_resume_after_kill(void **state)
     struct st_err err;
     const char *p[2] = {fx ? fx->seller : "", "2026-03-02"};
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
     /* As a run killed after normalize leaves it. */
     assert_int_equal(st_db_query_text(fx->db,
@@ -315,8 +327,10 @@ test_lock_held(void **state)
     struct st_run_summary sum;
     struct st_err err;
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     assert_int_equal(st_db_connect("", &other, &err), 0);
     assert_int_equal(st_db_lock(other, fx->seller, fx->ctx.date, &err), 0);
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err),
@@ -336,8 +350,10 @@ test_nested_transactions(void **state)
     struct st_err err;
     PGresult *res = NULL;
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     assert_int_equal(
         st_db_exec(fx->db, "CREATE TEMP TABLE t_nest (x int)", &err), 0);
     assert_int_equal(st_db_begin(fx->db, &err), 0);
@@ -439,8 +455,10 @@ test_dates_overlap(void **state)
     char st[256];
     int overlap;
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     clear_runs(fx);
     for (overlap = 0; overlap <= 1; overlap++) {
         memset(day_calls, 0, sizeof(day_calls));
@@ -462,8 +480,10 @@ test_dates_report_fails(void **state)
     char seen[256];
     char st[256];
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     clear_runs(fx);
     /* The report of 03-03 fails while 03-04 normalizes: 03-04 stops. */
     fail_stage = 3;
@@ -494,8 +514,10 @@ test_dates_stage_fails(void **state)
     char seen[256];
     char st[256];
 
-    if (fx == NULL)
+    if (fx == NULL) {
         skip();
+        return;
+    }
     clear_runs(fx);
     /* 03-04's normalize fails while 03-03 reports: 03-03 comes first. */
     fail_stage = 1;

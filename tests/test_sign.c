@@ -49,7 +49,10 @@ slurp(const char *path, size_t *len)
             p = NULL;
         }
     }
-    fclose(f);
+    if (fclose(f) != 0) {
+        free(p);
+        p = NULL;
+    }
     return p;
 }
 

@@ -794,8 +794,8 @@ ledger_for(const struct line *l, enum planted p)
 static void
 ledger_unsettled(const struct report *r, int days_before)
 {
-    int64_t t =
-        (r->date - days_before) * 86400 + 3600 + (int64_t)below(20 * 3600);
+    int64_t t = (r->date - days_before) * 86400 + 3600 +
+                (int64_t)below(UINT64_C(20) * 3600);
     int64_t amount = random_amount(r->c);
     int64_t fee = -(pct_fee(r->c, amount) + ccys[r->c].fee_fixed);
 
@@ -949,8 +949,9 @@ write_report(const struct report *r, uint64_t quota, char *path, size_t pathsz,
         s->balance = 0;
         /* The bank credit is booked three days later; one payout in five
          * is booked with a wrong amount. */
-        write_ledger(r->date * 86400 + 3 * 86400 + 36900, "payout", r->c, NULL,
-                     0, UINT64_MAX, 0, t.amount + (mismatch ? -100 : 0), 0, 0);
+        write_ledger(r->date * 86400 + INT64_C(3) * 86400 + 36900, "payout",
+                     r->c, NULL, 0, UINT64_MAX, 0,
+                     t.amount + (mismatch ? -100 : 0), 0, 0);
         if (mismatch)
             planted_count[P_PAYOUT]++;
     }
@@ -1270,7 +1271,8 @@ main(int argc, char **argv)
             r.crlf = idx % 5 == 4;
             r.thousands = c == 3 ? idx % 2 == 0 : idx % 3 == 1;
             /* A day's settlement ends at 22:59:44 UTC (14:59:44 -0800). */
-            end_local = r.date * 86400 + 22 * 3600 + 59 * 60 + 44;
+            end_local =
+                r.date * 86400 + INT64_C(22) * 3600 + INT64_C(59) * 60 + 44;
             r.end = end_local;
             r.start = end_local - 86400;
             write_report(&r, quota, path, sizeof(path), dir);
