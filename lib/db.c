@@ -435,6 +435,23 @@ migration_version(const char *name)
 }
 
 int
+st_db_check_timezone(struct st_db *db, const char *tz, struct st_err *err)
+{
+    const char *params[1] = {tz};
+    int rc = st_db_query_text(db, "SELECT now() AT TIME ZONE $1::text", 1,
+                              params, NULL, err);
+
+    if (rc != ST_ERR_DATA)
+        return rc;
+    st_err_clear(err);
+    rc = st_err_set(err, ST_ERR_CONFIG,
+                    "timezone '%s' is not a time zone the database knows", tz);
+    st_err_hint(err, "set timezone to an IANA zone name such as "
+                     "Europe/Berlin or America/New_York");
+    return rc;
+}
+
+int
 st_db_schema_version(struct st_db *db, int *version, struct st_err *err)
 {
     PGresult *res = NULL;

@@ -119,6 +119,14 @@ int st_db_unlock(struct st_db *db, const char *seller, int32_t date,
                  struct st_err *err);
 
 /*
+ * Checks that the database knows tz as a time zone, as every business date
+ * is computed there: ST_ERR_CONFIG when it does not (a wrong `timezone`
+ * setting is a configuration error, not bad data). Outside a transaction,
+ * or at its start: a failed check aborts it.
+ */
+int st_db_check_timezone(struct st_db *db, const char *tz, struct st_err *err);
+
+/*
  * Applies the embedded migrations sql/migrations/NNN_name.sql not yet in
  * settle.schema_migrations, in order, each in its own transaction, under an
  * advisory lock so two migrators never race. *applied (if not NULL) gets

@@ -322,5 +322,11 @@ st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
     if (!st_fetch_source_valid(source))
         return st_err_set(err, ST_ERR_USAGE,
                           "unknown source '%s' (want api or dir:PATH)", source);
+    if (cfg->timezone != NULL && cfg->timezone[0] != '\0') {
+        int rc = st_db_check_timezone(db, cfg->timezone, err);
+
+        if (rc != 0)
+            return rc;
+    }
     return strcmp(source, "api") == 0 ? from_api(&f) : from_dir(&f, source + 4);
 }

@@ -335,7 +335,8 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
     all[P_EXPONENTS] = exps.data;
     all[P_TOLERANCES] = tols.data;
 
-    if ((rc = st_db_begin(db, err)) != 0)
+    if ((rc = st_db_check_timezone(db, all[P_TZ], err)) != 0 ||
+        (rc = st_db_begin(db, err)) != 0)
         goto out;
     in_tx = 1;
     if ((rc = run_step(db, "queries/set_recon_session.sql", 1, &all[P_SELLER],

@@ -472,6 +472,8 @@ st_run_yesterday(struct st_db *db, const struct st_config *cfg, int32_t *date,
     int rc;
 
     *date = 0;
+    if ((rc = st_db_check_timezone(db, cfg->timezone, err)) != 0)
+        return rc;
     rc = st_db_query(db, "queries/select_yesterday.sql", 1, params, &res, err);
     if (rc != 0)
         return rc;

@@ -74,6 +74,10 @@ expect_rc "missing directory exits 66" 66
 run env SETTLE_SELLER_ID='' "$SETTLE" fetch --date 2024-03-05 \
     --source "dir:$T_TMP/in"
 expect_rc "dir fetch without seller_id exits 78" 78
+run env SETTLE_TIMEZONE=Nowhere/Bad "$SETTLE" fetch --date 2024-03-05 \
+    --source "dir:$T_TMP/in"
+expect_rc "dir fetch with an unknown timezone exits 78" 78
+expect_match "the unknown timezone is named" "$ERR" "timezone 'Nowhere/Bad'"
 
 # An archive that cannot be created (a file where the directory goes): 73.
 : > "$T_TMP/blocker"

@@ -78,6 +78,14 @@ else
     fail "reference ledger refuses UPDATE" "rc=$RC $ERR"
 fi
 
+# A time zone the database does not know is a configuration error (78),
+# named, and nothing is written.
+run env SETTLE_TIMEZONE=Nowhere/Bad "$SETTLE" reconcile --date 2026-03-03
+expect_rc "unknown timezone exits 78" 78
+expect_match "unknown timezone is named" "$ERR" "timezone 'Nowhere/Bad'"
+expect_match "no results for the bad run" \
+    "$(q "SELECT count(*) FROM settle.recon_result")" "^0$"
+
 # ---------------------------------------------------------------- statuses
 run "$SETTLE" reconcile --date 2026-03-03
 expect_rc "reconcile 2026-03-03" 0
