@@ -61,7 +61,30 @@ write_metrics(struct st_cli *cli, const struct st_run_summary *sum)
 struct run_state {
     struct st_cli *cli;
     int64_t exceptions;
+    int reported; /* date_done was called at least once */
 };
+
+/*
+ * The run failed before any date started (no database, no seller, the
+ * date could not be worked out): the metrics still say so, for the alert
+ * on settle_run_success. date is the first date asked for, 0 when unknown.
+ */
+static void
+write_failed_metrics(struct st_cli *cli, int32_t date)
+{
+    struct st_run_summary sum;
+    char day[ST_DATE_LEN + 1];
+
+    memset(&sum, 0, sizeof(sum));
+    st_metrics_init(&sum.metrics);
+    sum.metrics.seller = cli->cfg.seller_id != NULL ? cli->cfg.seller_id : "";
+    day[0] = '\0';
+    if (date != 0)
+        st_date_format(date, day);
+    sum.metrics.date = day;
+    sum.metrics.success = 0;
+    write_metrics(cli, &sum);
+}
 
 /* A date is done: its metrics, and its summary line when it succeeded. */
 static void
@@ -71,6 +94,7 @@ date_done(void *arg, const struct st_run_ctx *ctx,
     struct run_state *rs = arg;
     struct st_cli *cli = rs->cli;
 
+    rs->reported = 1;
     write_metrics(cli, sum);
     if (rc != 0)
         return;
@@ -159,10 +183,9 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
         return cli_usage_error("run", "--to is before --from");
     if (date_arg != NULL)
         to = from;
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
-        return cli_fail(cli, "run", rc);
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
-        return cli_fail(cli, "run", rc);
+    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
+        (rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+        goto out;
     if (date_arg == NULL && from_arg == NULL) {
         if ((rc = st_run_yesterday(db, &cli->cfg, &from, &cli->err)) != 0)
             goto out;
@@ -178,6 +201,8 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
                       date_done, &rs, &cli->err);
 out:
     st_db_close(db);
+    if (rc != 0 && !rs.reported)
+        write_failed_metrics(cli, from);
     if (rc != 0)
         return cli_fail(cli, "run", rc);
     if (fail_on_exceptions && rs.exceptions > 0) {

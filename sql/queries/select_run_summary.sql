@@ -5,7 +5,9 @@
 -- unknown transaction type), 'open_disputes' (cases opened on or before
 -- the date with no outcome yet, so a later date's run, even one going on
 -- meanwhile, never changes the figure), 'last_success' (label empty,
--- n = epoch seconds) or 'oldest_unprocessed_days'.
+-- n = epoch seconds) or 'oldest_unprocessed_days' (whole days since the
+-- settlement end of the oldest archived report whose date is not reported
+-- yet; 0 when there is none, so the gauge is always there to alert on).
 SELECT 'lines' AS what, kind AS label, count(*) AS n
   FROM settle.settlement_line
  WHERE seller_id = $1 AND business_date = $2::date
@@ -36,7 +38,7 @@ SELECT 'last_success', '',
 UNION ALL
 SELECT 'oldest_unprocessed_days', '',
        coalesce(floor(extract(epoch FROM now() - min(r.settlement_end))
-                      / 86400)::bigint, -1)
+                      / 86400)::bigint, 0)
   FROM settle.raw_report r
   LEFT JOIN settle.run u USING (seller_id, business_date)
  WHERE r.seller_id = $1 AND u.status IS DISTINCT FROM 'reported'

@@ -94,6 +94,12 @@ done
 st=$(psql -d settle_e2e_a -tAc "select string_agg(status, ',' order by business_date) from settle.run")
 expect_match "settle.run records every date as reported" "$st" "^reported,reported,reported$"
 expect_match "metrics textfile says success" "$(cat "$T_TMP/a/settle.prom")" "settle_run_success\{seller=\"$seller\",date=\"2026-03-04\"\} 1"
+expect_match "no archived report waits for its date" "$(cat "$T_TMP/a/settle.prom")" "settle_oldest_unprocessed_report_age_days 0"
+# A run that cannot even reach its database still tells the alert so.
+run env SETTLE_DATABASE="host=$T_TMP/no-such-socket-dir dbname=x" \
+    "$SETTLE" --config "$T_TMP/a.conf" run --date 2026-03-04 --source api
+expect_rc "a run without its database exits 69" 69
+expect_match "metrics textfile says failure" "$(cat "$T_TMP/a/settle.prom")" "settle_run_success\{seller=\"$seller\",date=\"2026-03-04\"\} 0"
 
 # Statuses per line against the sample's hand-written expectations.
 if [ -f "$demo/expected.csv" ]; then
