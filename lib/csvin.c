@@ -233,11 +233,27 @@ parse_error(struct st_csvin *r)
              r->row_start);
 }
 
+/*
+ * libcsv in slices, so that a stop (ST_CSVIN_STOP, or an error) ends the
+ * work at once: a reader that wants only the first rows of a large buffer
+ * (the fetch reads each report's preamble) no longer runs libcsv over the
+ * rest of it.
+ */
+#define PARSE_SLICE 65536
+
 static void
 parse(struct st_csvin *r, const unsigned char *s, size_t n)
 {
-    if (n > 0 && csv_parse(&r->p, s, n, on_field, on_row, r) != n)
-        parse_error(r);
+    while (n > 0 && r->rc == 0) {
+        size_t k = n < PARSE_SLICE ? n : PARSE_SLICE;
+
+        if (csv_parse(&r->p, s, k, on_field, on_row, r) != k) {
+            parse_error(r);
+            return;
+        }
+        s += k;
+        n -= k;
+    }
 }
 
 int

@@ -199,6 +199,34 @@ test_stop(void **state)
     st_buf_release(&c.out);
 }
 
+/* A stop ends the parse: the rest of a large buffer is not read. */
+static void
+test_stop_early(void **state)
+{
+    struct collect c;
+    struct st_csvin *r = NULL;
+    struct st_err err;
+    struct st_buf in;
+    long i;
+
+    (void)state;
+    memset(&c, 0, sizeof(c));
+    st_buf_init(&c.out, 4096);
+    st_buf_init(&in, 8u << 20);
+    for (i = 0; i < 200000; i++)
+        st_buf_addf(&in, "row %ld,x\n", i);
+    assert_int_equal(st_buf_error(&in), 0);
+    c.stop_after = 1;
+    assert_int_equal(st_csvin_new(NULL, collect_row, &c, &r, &err), 0);
+    assert_int_equal(st_csvin_feed(r, in.data, in.len, &err), ST_CSVIN_STOP);
+    assert_string_equal(c.out.data, "1:row 0|x\n");
+    /* libcsv went no further than one slice of the 2.5 MB */
+    assert_true(st_csvin_line(r) < 10000);
+    st_csvin_free(r);
+    st_buf_release(&in);
+    st_buf_release(&c.out);
+}
+
 static int
 fail_row(void *ctx, const struct st_csvin_row *row, struct st_err *err)
 {
@@ -480,9 +508,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),          cmocka_unit_test(test_stop),
-        cmocka_unit_test(test_callback_error), cmocka_unit_test(test_chunking),
-        cmocka_unit_test(test_limits),         cmocka_unit_test(test_nomem),
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_callback_error),
+        cmocka_unit_test(test_chunking),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_read_fd_large),
     };
 
