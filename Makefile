@@ -76,9 +76,13 @@ STANDIN     := $(if $(STANDIN_SRC),$(B)/bin/amazon-pay-standin)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o)
+# What several tests share (the loopback HTTP server of test_http and
+# test_api), linked into each.
+TEST_SUPPORT_SRC := tests/loopback.c
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(B)/obj/%.o)
 
 DEPS := $(LIB_OBJ:.o=.d) $(SETTLE_OBJ:.o=.d) $(STANDIN_OBJ:.o=.d) \
-        $(TEST_OBJ:.o=.d)
+        $(TEST_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- build
 .PHONY: all
@@ -119,7 +123,7 @@ $(B)/bin/amazon-pay-standin: $(STANDIN_OBJ) $(LIB_A)
 	@$(if $(Q),echo '  LINK    $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(MHD_LIBS)
 
-$(B)/tests/%: $(B)/obj/tests/%.o $(LIB_A)
+$(B)/tests/%: $(B)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LINK    $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
@@ -165,9 +169,11 @@ golden: all
 # ---------------------------------------------------------------- quality
 C_FILES := $(LIB_SRC) $(SETTLE_SRC) $(STANDIN_SRC)
 H_FILES := $(wildcard lib/*.h cmd/*/*.h)
-FMT_FILES := $(C_FILES) $(H_FILES) $(TEST_SRC) $(wildcard tests/*.h \
+FMT_FILES := $(C_FILES) $(H_FILES) $(TEST_SRC) $(TEST_SUPPORT_SRC) \
+             $(wildcard tests/*.h \
              tests/bench/*.c tests/fuzz/*.c)
-TIDY_TEST_FILES := $(TEST_SRC) $(wildcard tests/bench/*.c tests/fuzz/*.c)
+TIDY_TEST_FILES := $(TEST_SRC) $(TEST_SUPPORT_SRC) \
+                   $(wildcard tests/bench/*.c tests/fuzz/*.c)
 TIDY_FLAGS := $(DEFS) $(filter-out -Wduplicated-cond -Wlogical-op,$(WARN)) \
               $(PKG_CFLAGS) -Ilib -I$(B)/gen
 

@@ -4,7 +4,7 @@
  * environment and key id, how a base URL splits into host and path prefix,
  * gunzipping a report document, and st_api_download against a scripted
  * loopback server (a forked child answering each connection with the next
- * canned response, as in test_http.c) with the clock, the sleep and the
+ * canned response, tests/loopback.c) with the clock, the sleep and the
  * jitter injected: Get Report Document answering 202 ("not ready") is
  * asked again with backoff, GZIP documents arrive as their CSV bytes and
  * an unknown compressionAlgorithm is refused.
@@ -17,18 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <zlib.h>
 
 #include "api.h"
+#include "loopback.h"
 #include "banned.h"
 
 #define PRIV_KEY   "testdata/keys/test-only-private.pem"
@@ -290,38 +284,6 @@ test_gunzip(void **state)
     }
 }
 
-/* The fake outside world: a clock that ticks per call, recorded sleeps. */
-struct world {
-    int64_t now;
-    int64_t slept[16];
-    int nslept;
-};
-
-static int64_t
-fake_now(void *ctx)
-{
-    struct world *w = ctx;
-
-    return w->now++;
-}
-
-static void
-fake_sleep(void *ctx, int64_t ms)
-{
-    struct world *w = ctx;
-
-    if (w->nslept < 16)
-        w->slept[w->nslept++] = ms;
-    w->now += ms / 1000;
-}
-
-static uint32_t
-fake_random(void *ctx)
-{
-    (void)ctx;
-    return 0; /* the lower end of the jitter range */
-}
-
 /* One canned answer per connection. */
 enum step {
     ST_202,      /* Get Report Document: not ready */
@@ -334,110 +296,6 @@ enum step {
     ST_GZ,       /* the download: the report gzipped */
     ST_GZ_CUT,   /* the download: the gzip stream cut short */
 };
-
-struct server {
-    pid_t pid;
-    int fd;
-    int port;
-    char log[64]; /* file with every request head received */
-};
-
-struct canned {
-    struct st_buf text[MAX_SCRIPT];
-    int n;
-};
-
-/* Serves script->text[0..n-1], one per connection, logging the requests. */
-static void
-serve(int fd, const struct canned *script, const char *logpath)
-{
-    int i;
-    FILE *log = fopen(logpath, "w");
-
-    alarm(10);
-    for (i = 0; i < script->n; i++) {
-        int c = accept(fd, NULL, NULL);
-        char req[8192];
-        size_t got = 0;
-
-        if (c < 0)
-            _exit(1);
-        while (got < sizeof(req) - 1) {
-            ssize_t r = read(c, req + got, sizeof(req) - 1 - got);
-
-            if (r <= 0)
-                break;
-            got += (size_t)r;
-            req[got] = '\0';
-            if (strstr(req, "\r\n\r\n") != NULL)
-                break;
-        }
-        if (log != NULL) {
-            fwrite(req, 1, got, log);
-            (void)fflush(log);
-        }
-        if (write(c, script->text[i].data, script->text[i].len) < 0)
-            _exit(1);
-        shutdown(c, SHUT_RDWR);
-        close(c);
-    }
-    if (log != NULL)
-        (void)fclose(log);
-    _exit(0);
-}
-
-static void
-listen_any(struct server *s)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof(a);
-    int one = 1;
-
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(s->fd >= 0);
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(s->fd, 8), 0);
-    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&a, &len), 0);
-    s->port = ntohs(a.sin_port);
-    assert_true(snprintf(s->log, sizeof(s->log), "/tmp/test_api.%d.log",
-                         (int)getpid()) < (int)sizeof(s->log));
-}
-
-static void
-start_server(struct server *s, const struct canned *script)
-{
-    s->pid = fork();
-    assert_true(s->pid >= 0);
-    if (s->pid == 0)
-        serve(s->fd, script, s->log);
-    close(s->fd);
-}
-
-/* Waits for the server; returns what it logged (static buffer). */
-static const char *
-stop_server(struct server *s)
-{
-    static char text[65536];
-    FILE *f;
-    size_t n;
-    int status = 0;
-
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, &status, 0);
-    text[0] = '\0';
-    f = fopen(s->log, "r");
-    if (f != NULL) {
-        n = fread(text, 1, sizeof(text) - 1, f);
-        text[n] = '\0';
-        (void)fclose(f);
-    }
-    unlink(s->log);
-    return text;
-}
 
 static void
 answer(struct st_buf *b, const char *status, const char *type, const void *body,
@@ -608,9 +466,11 @@ test_download(void **state)
         fail_msg("cannot load %s: %s", PRIV_KEY, err.msg);
     for (i = 0; i < sizeof(dl_cases) / sizeof(dl_cases[0]); i++) {
         const struct dl_case *c = &dl_cases[i];
-        struct server srv;
-        struct canned script;
-        struct world w;
+        struct loopback srv;
+        struct st_buf answers[MAX_SCRIPT];
+        const char *text[MAX_SCRIPT];
+        size_t len[MAX_SCRIPT];
+        struct fake_world w;
         struct st_http_opts opts;
         struct st_http_env env;
         struct st_api api;
@@ -620,13 +480,14 @@ test_download(void **state)
         int rc;
         int k;
 
-        listen_any(&srv);
-        script.n = c->nscript;
+        loopback_listen(&srv, "test_api");
         for (k = 0; k < c->nscript; k++) {
-            st_buf_init(&script.text[k], 1 << 20);
-            build_step(c->script[k], srv.port, &script.text[k]);
+            st_buf_init(&answers[k], 1 << 20);
+            build_step(c->script[k], srv.port, &answers[k]);
+            text[k] = answers[k].data;
+            len[k] = answers[k].len;
         }
-        start_server(&srv, &script);
+        loopback_start(&srv, text, len, c->nscript);
         memset(&w, 0, sizeof(w));
         w.now = 1700000000;
         st_http_opts_init(&opts);
@@ -646,7 +507,7 @@ test_download(void **state)
         st_buf_init(&data, 1 << 20);
         st_err_clear(&err);
         rc = st_api_download(&api, DOC_ID, &data, &err);
-        log = stop_server(&srv);
+        log = loopback_stop(&srv);
         if (rc != c->want_rc)
             fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
                      err.msg);
@@ -668,7 +529,7 @@ test_download(void **state)
                      c->want_msg);
         st_buf_release(&data);
         for (k = 0; k < c->nscript; k++)
-            st_buf_release(&script.text[k]);
+            st_buf_release(&answers[k]);
     }
     st_sign_key_free(key);
 }

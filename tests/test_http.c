@@ -1,6 +1,7 @@
 /*
  * test_http.c: lib/http against a scripted loopback server (a forked
- * child answering each connection with the next canned response), with
+ * child answering each connection with the next canned response,
+ * tests/loopback.c), with
  * the clock, the sleep and the jitter injected: nothing really sleeps.
  * Covers the retry rules, Retry-After, the error mapping, a fresh
  * signature per attempt, body limits and the loopback-only http:// rule.
@@ -13,60 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmocka.h>
 #include <curl/curl.h>
 
 #include "alloc.h"
 #include "http.h"
+#include "loopback.h"
 #include "banned.h"
 
 #define MAX_SCRIPT 8
 
-/* The fake outside world: a clock that ticks per call, recorded sleeps. */
-struct world {
-    int64_t now;
-    int64_t slept[16];
-    int nslept;
-    int signs;
-    int64_t signed_at[16];
-};
-
-static int64_t
-fake_now(void *ctx)
-{
-    struct world *w = ctx;
-
-    return w->now++;
-}
-
-static void
-fake_sleep(void *ctx, int64_t ms)
-{
-    struct world *w = ctx;
-
-    if (w->nslept < 16)
-        w->slept[w->nslept++] = ms;
-    w->now += ms / 1000;
-}
-
-static uint32_t
-fake_random(void *ctx)
-{
-    (void)ctx;
-    return 0; /* the lower end of the jitter range */
-}
-
 static int
 fake_sign(void *ctx, int64_t now, struct st_buf *headers, struct st_err *err)
 {
-    struct world *w = ctx;
+    struct fake_world *w = ctx;
 
     (void)err;
     if (w->signs < 16)
@@ -75,100 +36,6 @@ fake_sign(void *ctx, int64_t now, struct st_buf *headers, struct st_err *err)
     st_buf_addf(headers, "x-test-attempt: %d\nx-test-now: %lld\n", w->signs,
                 (long long)now);
     return 0;
-}
-
-struct server {
-    pid_t pid;
-    int port;
-    char log[64]; /* file with every request head received */
-};
-
-/* Serves script[0..n-1], one per connection, logging the requests. */
-static void
-serve(int fd, const char *const *script, int n, const char *logpath)
-{
-    int i;
-    FILE *log = fopen(logpath, "w");
-
-    alarm(10);
-    for (i = 0; i < n; i++) {
-        int c = accept(fd, NULL, NULL);
-        char req[8192];
-        size_t got = 0;
-
-        if (c < 0)
-            _exit(1);
-        while (got < sizeof(req) - 1) {
-            ssize_t r = read(c, req + got, sizeof(req) - 1 - got);
-
-            if (r <= 0)
-                break;
-            got += (size_t)r;
-            req[got] = '\0';
-            if (strstr(req, "\r\n\r\n") != NULL)
-                break;
-        }
-        if (log != NULL) {
-            fwrite(req, 1, got, log);
-            if (fflush(log) != 0)
-                _exit(1);
-        }
-        if (write(c, script[i], strlen(script[i])) < 0)
-            _exit(1);
-        shutdown(c, SHUT_RDWR);
-        close(c);
-    }
-    if (log != NULL && fclose(log) != 0)
-        _exit(1);
-    _exit(0);
-}
-
-static void
-start_server(struct server *s, const char *const *script, int n)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-
-    assert_true(fd >= 0);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(fd, 8), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    s->port = ntohs(a.sin_port);
-    assert_true(snprintf(s->log, sizeof(s->log), "/tmp/test_http.%d.log",
-                         (int)getpid()) < (int)sizeof(s->log));
-    s->pid = fork();
-    assert_true(s->pid >= 0);
-    if (s->pid == 0)
-        serve(fd, script, n, s->log);
-    close(fd);
-}
-
-/* Waits for the server; returns what it logged (static buffer). */
-static const char *
-stop_server(struct server *s)
-{
-    static char text[65536];
-    FILE *f;
-    size_t n;
-    int status = 0;
-
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, &status, 0);
-    text[0] = '\0';
-    f = fopen(s->log, "r");
-    if (f != NULL) {
-        n = fread(text, 1, sizeof(text) - 1, f);
-        text[n] = '\0';
-        assert_int_equal(fclose(f), 0);
-    }
-    unlink(s->log);
-    return text;
 }
 
 /* The int members last, so that the struct has no padding. */
@@ -302,8 +169,8 @@ test_cases(void **state)
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const struct case_ *c = &cases[i];
-        struct server srv;
-        struct world w;
+        struct loopback srv;
+        struct fake_world w;
         struct st_http_opts opts;
         struct st_http_env env;
         struct st_http_request req;
@@ -316,7 +183,8 @@ test_cases(void **state)
 
         memset(&w, 0, sizeof(w));
         w.now = 1700000000;
-        start_server(&srv, c->script, c->nscript);
+        loopback_listen(&srv, "test_http");
+        loopback_start(&srv, c->script, NULL, c->nscript);
         st_http_opts_init(&opts);
         opts.max_attempts = c->max_attempts;
         opts.backoff_base_ms = 100;
@@ -337,7 +205,7 @@ test_cases(void **state)
         st_http_response_init(&resp, c->max_body ? c->max_body : 1 << 20);
         st_err_clear(&err);
         rc = st_http_do(&opts, &env, &req, &resp, NULL, &err);
-        log = stop_server(&srv);
+        log = loopback_stop(&srv);
         if (rc != c->want_rc)
             fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
                      err.msg);
@@ -379,7 +247,7 @@ test_cases(void **state)
 static void
 test_no_server(void **state)
 {
-    struct world w;
+    struct fake_world w;
     struct st_http_opts opts;
     struct st_http_env env;
     struct st_http_request req;
@@ -499,8 +367,8 @@ test_alloc_failures(void **state)
     static const char *const script[] = {
         OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200,
         OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200};
-    struct server srv;
-    struct world w;
+    struct loopback srv;
+    struct fake_world w;
     struct st_http_opts opts;
     struct st_http_env env;
     struct st_http_request req;
@@ -510,7 +378,8 @@ test_alloc_failures(void **state)
 
     (void)state;
     memset(&w, 0, sizeof(w));
-    start_server(&srv, script, 20);
+    loopback_listen(&srv, "test_http");
+    loopback_start(&srv, script, NULL, 20);
     st_http_opts_init(&opts);
     opts.max_attempts = 1;
     opts.timeout_s = 5;
@@ -537,7 +406,7 @@ test_alloc_failures(void **state)
             fail_msg("allocation %ld: rc %d (%s)", nth, rc, err.msg);
         st_http_response_release(&resp);
     }
-    (void)stop_server(&srv);
+    (void)loopback_stop(&srv);
     assert_int_equal(rc, 0);
     assert_true(nth > 2);
 }
