@@ -58,7 +58,7 @@ ALL_CFLAGS  = $(DEFS) $(WARN) $(WERROR) $(OPTFLAGS) $(PKG_CFLAGS) -Ilib \
 ALL_LDFLAGS = $(OPTFLAGS) $(LDFLAGS)
 
 # ---------------------------------------------------------------- sources
-LIB_SRC   := $(wildcard lib/*.c)
+LIB_SRC   := $(wildcard lib/*/*.c)
 LIB_GEN   := $(B)/gen/sql_embed.c
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/sql_embed.o
 LIB_A     := $(B)/libsettle.a
@@ -168,7 +168,7 @@ golden: all
 
 # ---------------------------------------------------------------- quality
 C_FILES := $(LIB_SRC) $(SETTLE_SRC) $(STANDIN_SRC)
-H_FILES := $(wildcard lib/*.h cmd/*/*.h)
+H_FILES := $(wildcard lib/*/*.h cmd/*/*.h)
 FMT_FILES := $(C_FILES) $(H_FILES) $(TEST_SRC) $(TEST_SUPPORT_SRC) \
              $(wildcard tests/*.h \
              tests/bench/*.c tests/fuzz/*.c)
@@ -198,8 +198,10 @@ analyze: $(LIB_GEN)
 	    printf '#include "%s"\ntypedef int header_alone;\n' $$h | \
 	    $(CC) $(DEFS) $(WARN) -Werror $(PKG_CFLAGS) -Ilib -I. -I$(B)/gen \
 	        -x c -fsyntax-only - || exit 1; done
+	@echo '  LAYERS'
+	$(Q)sh ops/check-layers
 	@echo '  NO-FLOAT'
-	$(Q)for f in lib/*.c lib/*.h; do \
+	$(Q)for f in lib/*/*.c lib/*/*.h; do \
 	    case $$f in *xlsx*) continue ;; esac; \
 	    $(CC) -x c -fpreprocessed -dD -E -P $$f | \
 	        grep -E '\b(float|double)\b' | sed "s|^|$$f: |"; \

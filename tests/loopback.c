@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "loopback.h"
-#include "banned.h"
+#include "core/banned.h"
 
 /* The child: one canned answer per connection, each request head logged. */
 static void

@@ -21,9 +21,9 @@
 #include <curl/curl.h>
 #include <zlib.h>
 
-#include "api.h"
+#include "amazon/api.h"
 #include "loopback.h"
-#include "banned.h"
+#include "core/banned.h"
 
 #define PRIV_KEY   "testdata/keys/test-only-private.pem"
 #define DOC_ID     "amzn1.tortuga.0.50001000002"

@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "archive.h"
-#include "hash.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "io/archive.h"
+#include "core/hash.h"
+#include "core/banned.h"
 
 static const char abc_hex[] =
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";

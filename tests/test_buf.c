@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "err.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/banned.h"
 
 static int
 teardown(void **state)

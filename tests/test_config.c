@@ -19,11 +19,11 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "config.h"
-#include "err.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/banned.h"
 
 struct fixture {
     char dir[64];

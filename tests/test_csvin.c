@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "csvin.h"
-#include "err.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "io/csvin.h"
+#include "core/err.h"
+#include "core/banned.h"
 
 struct collect {
     struct st_buf out;

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "csvout.h"
-#include "banned.h"
+#include "io/csvout.h"
+#include "core/banned.h"
 
 struct mem {
     char *data;

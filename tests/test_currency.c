@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "currency.h"
-#include "banned.h"
+#include "core/currency.h"
+#include "core/banned.h"
 
 struct find_case {
     const char *code;

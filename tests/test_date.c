@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "date.h"
-#include "err.h"
-#include "banned.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "core/banned.h"
 
 struct date_case {
     const char *text;

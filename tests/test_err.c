@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "err.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/err.h"
+#include "core/banned.h"
 
 static int
 teardown(void **state)

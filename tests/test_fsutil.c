@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "fsutil.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/fsutil.h"
+#include "core/banned.h"
 
 struct fixture {
     char dir[64];

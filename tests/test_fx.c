@@ -21,11 +21,11 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "currency.h"
-#include "date.h"
-#include "fx.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/currency.h"
+#include "core/date.h"
+#include "normalize/fx.h"
+#include "core/banned.h"
 
 #define HIST "../shared/reference/ecb/eurofxref-hist.csv"
 

@@ -17,10 +17,10 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "alloc.h"
-#include "http.h"
+#include "core/alloc.h"
+#include "io/http.h"
 #include "loopback.h"
-#include "banned.h"
+#include "core/banned.h"
 
 #define MAX_SCRIPT 8
 

@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "err.h"
-#include "log.h"
-#include "banned.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/banned.h"
 
 struct sink {
     FILE *f;

@@ -12,11 +12,11 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "fsutil.h"
-#include "metrics.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/fsutil.h"
+#include "io/metrics.h"
+#include "core/banned.h"
 
 static void
 test_format(void **state)

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "money.h"
-#include "banned.h"
+#include "core/err.h"
+#include "core/money.h"
+#include "core/banned.h"
 
 /* ---------------------------------------------------------------- parse */
 

@@ -18,13 +18,13 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "currency.h"
-#include "fsutil.h"
-#include "fx.h"
-#include "normalize.h"
-#include "report.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/currency.h"
+#include "core/fsutil.h"
+#include "normalize/fx.h"
+#include "normalize/normalize.h"
+#include "amazon/settlement.h"
+#include "core/banned.h"
 
 #define T "testdata/normalize/"
 

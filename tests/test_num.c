@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "num.h"
-#include "banned.h"
+#include "core/err.h"
+#include "core/num.h"
+#include "core/banned.h"
 
 struct case_ {
     const char *in;

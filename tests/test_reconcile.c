@@ -16,11 +16,11 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "err.h"
-#include "reconcile.h"
-#include "sqltext.h"
-#include "banned.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "reconcile/reconcile.h"
+#include "io/sqltext.h"
+#include "core/banned.h"
 
 static const char *const want_names[] = {
     "matched",

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "date.h"
-#include "db.h"
-#include "run.h"
-#include "banned.h"
+#include "core/date.h"
+#include "io/db.h"
+#include "run/run.h"
+#include "core/banned.h"
 
 static char calls[64]; /* one letter per stage called, in order */
 static int fail_stage = -1;

@@ -16,10 +16,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "sign.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "amazon/sign.h"
+#include "core/banned.h"
 
 #define JAVA_VECTORS \
     "../shared/reference/amazon-pay/java-sdk-signing-testdata.json"

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "sqltext.h"
-#include "banned.h"
+#include "io/sqltext.h"
+#include "core/banned.h"
 
 /* The bytes of path, NUL-terminated (free them), or NULL. */
 static char *

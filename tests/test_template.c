@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "template.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "report/template.h"
+#include "core/banned.h"
 
 /* ---------------------------------------------------------------- parse */
 

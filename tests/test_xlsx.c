@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "xlsx.h"
-#include "banned.h"
+#include "io/xlsx.h"
+#include "core/banned.h"
 
 static const struct st_xlsx_col cols[] = {
     {"Posted", 20}, {"Text", 10}, {"Amount", 12}, {"Line", 6}};

@@ -51,13 +51,13 @@
 #include <microhttpd.h>
 #include <zlib.h>
 
-#include "alloc.h"
-#include "buf.h"
-#include "date.h"
-#include "fsutil.h"
-#include "report.h"
-#include "sign.h"
-#include "banned.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/fsutil.h"
+#include "amazon/settlement.h"
+#include "amazon/sign.h"
+#include "core/banned.h"
 
 #define SETTLEMENT   "_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SETTLEMENT_DATA_"
 #define DOC_PREFIX   "amzn1.tortuga.0."
@@ -804,7 +804,7 @@ load_reports(struct standin *s, const char *dir)
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
         struct report r;
-        struct st_report_preamble pre;
+        struct st_settlement_preamble pre;
         int len;
 
         if (n <= 4 || e->d_name[0] == '.' ||
@@ -814,7 +814,7 @@ load_reports(struct standin *s, const char *dir)
         len = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         if (len < 0 || (size_t)len >= sizeof(path) ||
             st_file_read_all(path, &r.data, &r.len, &err) != 0 ||
-            st_report_preamble(r.data, r.len, &pre, &err) != 0) {
+            st_settlement_preamble(r.data, r.len, &pre, &err) != 0) {
             fprintf(stderr, "amazon-pay-standin: skipping '%s'\n", path);
             st_free(r.data);
             continue;

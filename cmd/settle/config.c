@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db.h"
+#include "io/db.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

@@ -13,12 +13,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "date.h"
-#include "db.h"
-#include "dispute.h"
-#include "template.h"
+#include "core/date.h"
+#include "io/db.h"
+#include "report/dispute.h"
+#include "report/template.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

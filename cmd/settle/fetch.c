@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "db.h"
-#include "fetch.h"
+#include "core/date.h"
+#include "io/db.h"
+#include "fetch/fetch.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "db.h"
-#include "fx.h"
-#include "report.h"
+#include "core/alloc.h"
+#include "io/db.h"
+#include "normalize/fx.h"
+#include "amazon/settlement.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

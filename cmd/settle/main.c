@@ -13,11 +13,11 @@
 
 #include <curl/curl.h>
 
-#include "currency.h"
-#include "date.h"
+#include "core/currency.h"
+#include "core/date.h"
 #include "settle.h"
-#include "version.h"
-#include "banned.h"
+#include "core/version.h"
+#include "core/banned.h"
 
 extern char **environ;
 

@@ -22,16 +22,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "currency.h"
-#include "date.h"
-#include "db.h"
-#include "fsutil.h"
-#include "fx.h"
-#include "normalize.h"
-#include "report.h"
+#include "core/alloc.h"
+#include "core/currency.h"
+#include "core/date.h"
+#include "io/db.h"
+#include "core/fsutil.h"
+#include "core/location.h"
+#include "core/problems.h"
+#include "normalize/fx.h"
+#include "normalize/normalize.h"
+#include "amazon/settlement.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)
@@ -66,23 +68,13 @@ cli_print_problems(struct st_cli *cli, const char *stage,
     size_t i;
 
     for (i = 0; i < p->nkept; i++) {
-        const struct st_problem *q = &p->kept[i];
-        char where[320];
-        int n;
+        char line[ST_LOCATION_MAX + 256];
 
-        if (q->line > 0 && q->col > 0)
-            n = snprintf(where, sizeof(where), "%s:%ld:%ld: ", q->file, q->line,
-                         q->col);
-        else if (q->line > 0)
-            n = snprintf(where, sizeof(where), "%s:%ld: ", q->file, q->line);
-        else
-            n = snprintf(where, sizeof(where), "%s: ", q->file);
-        if (n < 0)
-            where[0] = '\0';
+        st_problem_format(&p->kept[i], line, sizeof(line));
         if (cli->log.format == ST_LOG_JSON)
-            st_log_msg(&cli->log, ST_LOG_ERROR, stage, "%s%s", where, q->msg);
+            st_log_msg(&cli->log, ST_LOG_ERROR, stage, "%s", line);
         else
-            fprintf(cli->log.out, "%s%s\n", where, q->msg);
+            fprintf(cli->log.out, "%s\n", line);
     }
     if (p->total > p->nkept)
         st_log_msg(&cli->log, ST_LOG_ERROR, stage, "and %zu more problem%s",

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db.h"
-#include "reconcile.h"
+#include "io/db.h"
+#include "reconcile/reconcile.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

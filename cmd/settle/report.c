@@ -8,11 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
-#include "statement.h"
-#include "template.h"
+#include "io/db.h"
+#include "report/statement.h"
+#include "report/template.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "date.h"
-#include "manifest.h"
-#include "run.h"
+#include "core/date.h"
+#include "report/manifest.h"
+#include "run/run.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

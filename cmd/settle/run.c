@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "date.h"
-#include "fetch.h"
-#include "metrics.h"
-#include "run.h"
+#include "core/date.h"
+#include "fetch/fetch.h"
+#include "io/metrics.h"
+#include "run/run.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

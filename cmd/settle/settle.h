@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "err.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/log.h"
 
 /* sysexits, as DESIGN.md section 8 lists them */
 enum cli_exit {

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "date.h"
-#include "manifest.h"
+#include "core/date.h"
+#include "report/manifest.h"
 #include "settle.h"
-#include "banned.h"
+#include "core/banned.h"
 
 static void
 usage(FILE *out)

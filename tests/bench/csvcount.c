@@ -17,7 +17,7 @@
 
 #include <csv.h>
 
-#include "banned.h"
+#include "core/banned.h"
 
 struct counts {
     unsigned long long fields;

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "core/banned.h"
 
 static double
 now_s(void)

@@ -36,7 +36,7 @@
 #include <csv.h>
 #include <xlsxwriter.h>
 
-#include "banned.h"
+#include "core/banned.h"
 
 #ifndef DATA_ROWS_PER_SHEET
 #define DATA_ROWS_PER_SHEET 1048575u

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "money.h"
-#include "banned.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

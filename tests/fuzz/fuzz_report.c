@@ -4,7 +4,7 @@
  * picks where the input is cut into two feeds, so that chunk boundaries
  * (inside a BOM, a quote, a CRLF) are explored too. Each input is parsed
  * with lines handed out and checked against the invariants the parser
- * promises, and once more through st_report_preamble.
+ * promises, and once more through st_settlement_preamble.
  *
  * Built and run by tests/fuzz/run (make fuzz).
  */
@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "banned.h"
+#include "amazon/settlement.h"
+#include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
-check_line(void *ctx, const struct st_report_preamble *pre,
-           const struct st_report_line *l, struct st_err *err)
+check_line(void *ctx, const struct st_settlement_preamble *pre,
+           const struct st_settlement_line *l, struct st_err *err)
 {
     (void)ctx;
     (void)err;
@@ -39,9 +39,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct st_problems probs;
-    struct st_report_opts o;
-    struct st_report *r = NULL;
-    struct st_report_preamble pre;
+    struct st_settlement_opts o;
+    struct st_settlement *r = NULL;
+    struct st_settlement_preamble pre;
     struct st_err err;
     size_t cut = size > 0 ? data[0] % (size + 1) : 0;
 
@@ -51,14 +51,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.expect_seller = (size & 1) ? "A1TESTSELLER" : NULL;
     o.problems = &probs;
     o.on_line = check_line;
-    if (st_report_new(&o, &r, &err) != 0)
+    if (st_settlement_new(&o, &r, &err) != 0)
         return 0;
-    if (st_report_feed(r, data, cut, &err) == 0 &&
-        st_report_feed(r, data + cut, size - cut, &err) == 0)
-        (void)st_report_finish(r, &err);
+    if (st_settlement_feed(r, data, cut, &err) == 0 &&
+        st_settlement_feed(r, data + cut, size - cut, &err) == 0)
+        (void)st_settlement_finish(r, &err);
     if (probs.nkept > ST_PROBLEMS_KEEP || probs.nkept > probs.total)
         abort();
-    st_report_free(r);
-    (void)st_report_preamble((const char *)data, size, &pre, &err);
+    st_settlement_free(r);
+    (void)st_settlement_preamble((const char *)data, size, &pre, &err);
     return 0;
 }

@@ -1,0 +1,66 @@
+/*
+ * fetch.h: the fetch stage: the raw settlement reports of one business date
+ * into the archive.
+ *
+ * A report belongs to business date D when its SettlementEndDate, in the
+ * configured time zone, falls on D (computed by PostgreSQL, as
+ * settle.raw_report.business_date is). st_fetch_date() picks up the reports
+ * of D for cfg->seller_id from the Reports API or from a folder of
+ * hand-downloaded *.csv files and archives them (lib/archive); what is
+ * already archived is left alone, so fetching a date twice adds nothing.
+ *
+ * API source: the COMPLETED settlement reports created from D-1 00:00 UTC
+ * up to D+4 00:00 UTC (or now, when earlier) are listed, wide enough for
+ * any zone offset and for Amazon's delay between a period's end and its
+ * report; each one not yet archived (by reportId) is downloaded and kept
+ * only when its preamble says D. A report of D for another seller is
+ * ST_ERR_DATA. The key file is checked first (st_config_check_key_file:
+ * ST_ERR_PERM for a group- or world-accessible file).
+ *
+ * Folder source: every *.csv of the folder, in name order; files that are
+ * not settlement reports, or are another seller's, are skipped with a
+ * warning.
+ *
+ * The caller holds the (seller, date) advisory lock when it wants one.
+ */
+#ifndef ST_FETCH_H
+#define ST_FETCH_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "io/db.h"
+#include "core/err.h"
+#include "io/http.h"
+#include "core/log.h"
+
+struct st_fetch_opts {
+    const char *source; /* "api" or "dir:PATH"; NULL means "api" */
+    /* first retry delay in ms, or < 0 for lib/http's default (tests) */
+    int64_t backoff_base_ms;
+    /* clock, sleep and jitter; NULL for the real ones */
+    const struct st_http_env *env;
+};
+
+struct st_fetch_result {
+    int found;   /* reports of the date (and seller) seen */
+    int added;   /* of which newly archived (file or row) */
+    int skipped; /* candidates of other dates */
+};
+
+/* Fills opts with the defaults: source "api", default backoff, real env. */
+void st_fetch_opts_init(struct st_fetch_opts *opts);
+
+/* 1 when source is "api" or "dir:PATH" with a non-empty PATH, else 0. */
+int st_fetch_source_valid(const char *source);
+
+/*
+ * Fetches business date `date` (days since the epoch) as described above,
+ * counting into *res. Returns 0 or the first error (nothing of a failed
+ * report is registered; files already archived stay, which is harmless).
+ */
+int st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
+                  const struct st_fetch_opts *opts, struct st_log *log,
+                  struct st_fetch_result *res, struct st_err *err);
+
+#endif

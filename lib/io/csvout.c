@@ -1,0 +1,248 @@
+/*
+ * csvout.c: RFC 4180 cells, the formula guard and amounts with a chosen
+ * decimal separator.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "io/csvout.h"
+#include "core/money.h"
+#include "core/banned.h"
+
+const struct st_csvout_opts st_csvout_excel = {
+    .delimiter = ',', .decimal = '.', .bom = 1, .crlf = 1, .guard = 1};
+
+static void
+put(struct st_csvout *w, const char *p, size_t n)
+{
+    if (w->err == 0 && n > 0 && fwrite(p, 1, n, w->fp) != n)
+        w->err = ST_ERR_IO;
+}
+
+static void
+putch(struct st_csvout *w, char c)
+{
+    if (w->err == 0 && putc_unlocked(c, w->fp) == EOF)
+        w->err = ST_ERR_IO;
+}
+
+static void
+begin_cell(struct st_csvout *w)
+{
+    if (w->col > 0)
+        putch(w, w->opts.delimiter);
+    w->col++;
+}
+
+static int
+needs_quotes(const struct st_csvout *w, const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (c == w->opts.delimiter || c == '"' || c == '\r' || c == '\n')
+            return 1;
+    }
+    return 0;
+}
+
+/* Writes one cell body, with an optional prefix byte inside the quotes. */
+static void
+put_cell(struct st_csvout *w, char prefix, const char *s, size_t len)
+{
+    size_t i;
+    size_t from = 0;
+
+    begin_cell(w);
+    if (!needs_quotes(w, s, len)) {
+        if (prefix != '\0')
+            putch(w, prefix);
+        put(w, s, len);
+        return;
+    }
+    putch(w, '"');
+    if (prefix != '\0')
+        putch(w, prefix);
+    for (i = 0; i < len; i++) {
+        if (s[i] == '"') {
+            put(w, s + from, i + 1 - from);
+            from = i; /* the quote again, doubled */
+        }
+    }
+    put(w, s + from, len - from);
+    putch(w, '"');
+}
+
+static int
+dangerous(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+           c == '\r';
+}
+
+void
+st_csvout_init(struct st_csvout *w, FILE *fp, const struct st_csvout_opts *opts)
+{
+    memset(w, 0, sizeof(*w));
+    w->fp = fp;
+    w->opts = *opts;
+    if (opts->bom)
+        put(w, "\xEF\xBB\xBF", 3);
+}
+
+int
+st_csvout_open(struct st_csvout *w, const char *path,
+               const struct st_csvout_opts *opts, struct st_err *err)
+{
+    int rc = ST_ERR_NOMEM;
+    FILE *fp = NULL;
+    char *copy = NULL;
+
+    memset(w, 0, sizeof(*w));
+    copy = st_strdup(path);
+    if (copy == NULL) {
+        st_err_set(err, rc, "out of memory");
+        goto out;
+    }
+    fp = fopen(path, "wb");
+    if (fp == NULL) {
+        rc = st_err_set(err, ST_ERR_CANTCREAT, "cannot create '%s': %s", path,
+                        strerror(errno));
+        goto out;
+    }
+    /* A large buffer: cells are small and many. */
+    if (setvbuf(fp, NULL, _IOFBF, 1 << 16) != 0) {
+        rc = st_err_set(err, ST_ERR_IO, "cannot buffer '%s'", path);
+        goto out;
+    }
+    st_csvout_init(w, fp, opts);
+    w->owned = 1;
+    w->path = copy;
+    fp = NULL;   /* transferred */
+    copy = NULL; /* transferred */
+    rc = 0;
+out:
+    if (fp != NULL)
+        (void)fclose(fp);
+    st_free(copy);
+    return rc;
+}
+
+void
+st_csvout_text(struct st_csvout *w, const char *s, size_t len)
+{
+    char prefix = '\0';
+
+    if (w->opts.guard && len > 0 && dangerous(s[0]))
+        prefix = '\'';
+    put_cell(w, prefix, s, len);
+}
+
+void
+st_csvout_str(struct st_csvout *w, const char *s)
+{
+    st_csvout_text(w, s, strlen(s));
+}
+
+void
+st_csvout_number(struct st_csvout *w, const char *s, size_t len)
+{
+    char tmp[64];
+    size_t i;
+
+    if (w->opts.decimal == '.' || len >= sizeof(tmp)) {
+        put_cell(w, '\0', s, len);
+        return;
+    }
+    for (i = 0; i < len; i++) {
+        if (s[i] == '.')
+            tmp[i] = w->opts.decimal;
+        else
+            tmp[i] = s[i];
+    }
+    put_cell(w, '\0', tmp, len);
+}
+
+void
+st_csvout_amount(struct st_csvout *w, int64_t minor, int exponent)
+{
+    char tmp[ST_MONEY_FMT_MAX];
+    int n = st_money_format(minor, exponent, w->opts.decimal, tmp, sizeof(tmp));
+
+    if (n < 0) {
+        begin_cell(w);
+        if (w->err == 0)
+            w->err = ST_ERR_INTERNAL;
+        return;
+    }
+    put_cell(w, '\0', tmp, (size_t)n);
+}
+
+void
+st_csvout_int(struct st_csvout *w, int64_t v)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+
+    if (n < 0 || (size_t)n >= sizeof(tmp)) {
+        begin_cell(w);
+        if (w->err == 0)
+            w->err = ST_ERR_INTERNAL;
+        return;
+    }
+    put_cell(w, '\0', tmp, (size_t)n);
+}
+
+void
+st_csvout_empty(struct st_csvout *w)
+{
+    begin_cell(w);
+}
+
+void
+st_csvout_end_row(struct st_csvout *w)
+{
+    if (w->opts.crlf)
+        put(w, "\r\n", 2);
+    else
+        putch(w, '\n');
+    w->col = 0;
+    w->rows++;
+}
+
+int
+st_csvout_error(const struct st_csvout *w)
+{
+    return w->err;
+}
+
+int
+st_csvout_close(struct st_csvout *w, struct st_err *err)
+{
+    int rc = w->err;
+    const char *name = w->path != NULL ? w->path : "output";
+
+    if (w->fp == NULL)
+        return 0;
+    if (fflush(w->fp) != 0 || ferror(w->fp))
+        rc = rc != 0 ? rc : ST_ERR_IO;
+    if (w->owned) {
+        if (rc == 0 && fsync(fileno(w->fp)) != 0)
+            rc = ST_ERR_IO;
+        if (fclose(w->fp) != 0 && rc == 0)
+            rc = ST_ERR_IO;
+    }
+    if (rc != 0)
+        st_err_set(err, rc, "cannot write '%s'%s", name,
+                   rc == ST_ERR_IO ? ": write failed" : "");
+    w->fp = NULL;
+    st_free(w->path);
+    w->path = NULL;
+    return rc;
+}
