@@ -1,5 +1,5 @@
 #!/bin/sh
-# The committed lib/currency_table.c is exactly what ops/gen-currencies makes
+# The committed lib/core/currency_table.c is exactly what ops/gen-currencies makes
 # of ISO 4217 List One in ../shared; a hand edit or a stale table fails.
 # Skips when ../shared or python3 is absent.
 . "$(dirname "$0")/../lib.sh"
@@ -14,7 +14,7 @@ else
     expect_rc "gen-currencies runs" 0
     printf '%s\n' "$OUT" > "$T_TMP/table.c"
     expect_same "committed table equals the generated one" \
-        "$TOP/lib/currency_table.c" "$T_TMP/table.c"
+        "$TOP/lib/core/currency_table.c" "$T_TMP/table.c"
     expect_match "edition in the generated table" "$OUT" \
         'st_currency_edition\[\] = "2024-06-25"'
 
@@ -22,7 +22,7 @@ else
     grep -v '<Ccy>JPY</Ccy>' "$list" > "$T_TMP/list.xml"
     run python3 "$TOP/ops/gen-currencies" "$T_TMP/list.xml"
     printf '%s\n' "$OUT" > "$T_TMP/table2.c"
-    if cmp -s "$TOP/lib/currency_table.c" "$T_TMP/table2.c"; then
+    if cmp -s "$TOP/lib/core/currency_table.c" "$T_TMP/table2.c"; then
         fail "a changed list gives a different table"
     else
         ok "a changed list gives a different table"
