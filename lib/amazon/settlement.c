@@ -35,7 +35,8 @@ static const char *const kind_names[ST_KIND_COUNT] = {
     [ST_KIND_UNKNOWN] = "unknown",
 };
 
-/* DESIGN.md section 12: the exact table, compared case-insensitively. */
+/* The exact table (ARCHITECTURE.md "Transaction types"), compared
+ * case-insensitively. */
 static const struct {
     const char *type;
     enum st_kind kind;

@@ -13,8 +13,8 @@
  *
  * Each body row becomes a struct st_settlement_line: dates in UTC epoch
  * seconds, amounts in exact minor units of the row's currency (thousands
- * separators accepted), TransactionType mapped to a kind by DESIGN.md's
- * table (case-insensitive; anything else is ST_KIND_UNKNOWN, kept).
+ * separators accepted), TransactionType mapped to a kind by the table of
+ * ARCHITECTURE.md (case-insensitive; anything else is ST_KIND_UNKNOWN, kept).
  * Validation failures are not returned as errors: each one is recorded in
  * the caller's struct st_problems as FILE:LINE[:COL] (COL is the 1-based
  * field number) and the row is dropped; the caller refuses the whole file

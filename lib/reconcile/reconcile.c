@@ -35,7 +35,8 @@ static const char *const status_names[ST_RECON_NSTATUS] = {
     [ST_RECON_UNKNOWN_TYPE] = "unknown_type",
 };
 
-/* DESIGN.md section 6: the exceptions (unknown_type is kind unknown). */
+/* The exception statuses (README "What each reconciliation status means");
+ * unknown_type is kind unknown. */
 static const int exception_status[] = {
     ST_RECON_AMOUNT_MISMATCH,
     ST_RECON_FEE_MISMATCH,

@@ -1,7 +1,7 @@
 -- reference.sql: a small double-entry ledger and its settle.ledger_entry view.
 --
 -- This is the ledger of the demo and the tests, and a worked example of the
--- ledger contract (DESIGN.md section 5, README "Connecting your ledger").
+-- ledger contract (README "Connecting your ledger").
 -- Load it after `settle db migrate` (psql -f sql/ledger/reference.sql);
 -- loading it again keeps the data and only replaces the view.
 --
@@ -151,4 +151,4 @@ JOIN (SELECT journal_id,
     ON p.journal_id = j.journal_id;
 
 COMMENT ON VIEW settle.ledger_entry IS
-    'settle ledger contract (DESIGN.md section 5) over the reference ledger';
+    'settle ledger contract (README: Connecting your ledger) over the reference ledger';

@@ -22,7 +22,7 @@ CREATE TABLE settle.raw_report (
 );
 CREATE INDEX raw_report_date ON settle.raw_report (seller_id, business_date);
 
--- One row per money movement of a date's reports (DESIGN.md section 4).
+-- One row per money movement of a date's reports (ARCHITECTURE.md "The normalized line").
 -- Replaced as a whole for (seller_id, business_date) by normalize.
 CREATE TABLE settle.settlement_line (
     seller_id                 text NOT NULL,
@@ -91,7 +91,7 @@ CREATE TABLE settle.run (
     PRIMARY KEY (seller_id, business_date)
 );
 
--- Reconciliation results of a date (DESIGN.md section 6). A row is either
+-- Reconciliation results of a date (README "What each reconciliation status means"). A row is either
 -- one settlement line with its status (source_sha256/source_line set) or a
 -- ledger entry that no settlement explains (missing_in_settlement,
 -- in_transit; source columns NULL). Replaced as a whole per date.

@@ -1,4 +1,4 @@
--- check_recon_ledger.sql: the ledger contract (DESIGN.md section 5).
+-- check_recon_ledger.sql: the ledger contract (README "Connecting your ledger").
 -- One row per contract column, in contract order: whether the view
 -- settle.ledger_entry exists, the column, whether it is required, the type
 -- the view has (NULL when the column is missing; domains resolved to their

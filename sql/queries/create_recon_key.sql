@@ -1,4 +1,4 @@
--- create_recon_key.sql: rule 1, key match (DESIGN.md section 6). A line's
+-- create_recon_key.sql: rule 1, key match (README "What each reconciliation status means"). A line's
 -- amazon_transaction_id equals an entry's provider_transaction_id. Payout
 -- and fee entries never key-match; duplicate lines do not match. One hash
 -- join; where an id repeats on either side (rare), fix_recon_key.sql keeps

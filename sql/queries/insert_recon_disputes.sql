@@ -1,6 +1,6 @@
 -- insert_recon_disputes.sql: opens a case in settle.dispute for each
--- chargeback, A-to-z claim and dispute line of the date (DESIGN.md section
--- 12). case_id is the line's transaction id (the first line by settlement
+-- chargeback, A-to-z claim and dispute line of the date (README
+-- "Disputes"). case_id is the line's transaction id (the first line by settlement
 -- order when it repeats); respond_by is the UTC posted date + 11 days
 -- (chargeback, dispute) or + 7 (A-to-z claim), estimated. capture_id is
 -- set only when exactly one capture of this seller, on the archived dates

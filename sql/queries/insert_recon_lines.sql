@@ -1,5 +1,6 @@
 -- insert_recon_lines.sql: one result per settlement line of the date
--- (DESIGN.md section 6, rules 1-3, 5, 6), with a reason an accountant can
+-- (README "What each reconciliation status means": pairing by id, by
+-- reference, statuses), with a reason an accountant can
 -- read. Status, in order of precedence:
 --   not_applicable           reserve, carryover, authorization
 --   unknown_type             kind unknown (an exception; a ledger entry

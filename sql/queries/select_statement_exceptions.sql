@@ -1,5 +1,5 @@
 -- select_statement_exceptions.sql: the exceptions of a seller's business
--- date (DESIGN.md section 6: amount_mismatch, fee_mismatch,
+-- date (README "What each reconciliation status means": amount_mismatch, fee_mismatch,
 -- missing_in_ledger, missing_in_settlement, duplicate_in_settlement,
 -- payout_mismatch, and lines of kind unknown), with both sides' amounts.
 -- The columns are the exceptions template's fields in the order of

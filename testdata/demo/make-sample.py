@@ -10,8 +10,8 @@ the fees, nets and transfers are computed so that the report invariants
     python3 testdata/demo/make-sample.py        # rewrite the files
     git diff --stat testdata/demo                # review what changed
 
-The expected statuses (expected.csv, expected-disputes.csv) are DESIGN §6
-applied by hand to this data; README.md explains each one.
+The expected statuses (expected.csv, expected-disputes.csv) are the
+reconciliation rules of the project README applied by hand to this data; README.md explains each one.
 """
 
 import os

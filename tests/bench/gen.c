@@ -11,7 +11,7 @@
  *       all, in Amazon's exact layout (BOM, 5-line preamble, header with a
  *       trailing comma, 15 quoted columns);
  *   DIR/ledger.csv      the merchant's ledger in the columns of the ledger
- *       contract (DESIGN §5), with about 2% planted discrepancies spread
+ *       contract (README "Connecting your ledger"), with about 2% planted discrepancies spread
  *       over every reconciliation class;
  *   DIR/eurofxref.csv   made-up ECB-style rates (Date,USD,JPY,GBP,) for
  *       every TARGET day around the dates;

@@ -3,7 +3,7 @@
 -- psql -v ledger_mode=table|reference -f tests/bench/ledger.sql < ledger.csv
 --
 -- The generator's ledger.csv (header row; the columns of the ledger
--- contract, DESIGN.md section 5) goes into bench.ledger with \copy, indexed
+-- contract, README "Connecting your ledger") goes into bench.ledger with \copy, indexed
 -- on the keys a merchant's ledger would have, and analysed. The psql floor
 -- (reconcile_floor.sql) joins against this table.
 --

@@ -34,7 +34,7 @@ For every business date D in [--from, --to] it does what `settle run` does:
      currency's decimals; frozen header, autofilter) and manifest.json.
 
 With --normalized-only FILE it only reads and normalizes all reports of the
-range and writes the lines as DESIGN.md section 4 CSV (no database): the
+range and writes the lines as normalized-line CSV (ARCHITECTURE.md) (no database): the
 bench uses that to feed the psql floor when settle normalize is not built.
 
 Exit status: 0 ok, 65 bad input data, 69 database unavailable.

@@ -3,7 +3,7 @@
 -- psql -f tests/bench/reconcile_floor.sql < normalized.csv
 --
 -- The least work a database can do for the job: \copy the same normalized
--- settlement lines settle loads (DESIGN.md section 4 CSV, header row) into
+-- settlement lines settle loads (the normalized-line CSV of ARCHITECTURE.md, header row) into
 -- an UNLOGGED table, then one INSERT ... SELECT whose hash join against
 -- the ledger (bench.ledger, loaded by ledger.sql before the clock starts)
 -- classifies every line and every ledger entry as matched, mismatched,
