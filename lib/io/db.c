@@ -2,12 +2,14 @@
  * db.c: connections, checked queries, COPY, advisory locks and the
  * migration runner.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "io/db.h"
+#include "io/dbvalue.h"
 #include "io/sqltext.h"
 #include "core/banned.h"
 
@@ -400,7 +402,7 @@ st_db_lock(struct st_db *db, const char *seller, int32_t date,
     PGresult *res = NULL;
     int rc = lock_call(db, "pg_try_advisory_lock", seller, date, &res, err);
 
-    if (rc == 0 && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+    if (rc == 0 && !st_db_bool(res, 0, 0)) {
         rc = st_err_set(err, ST_ERR_TEMPFAIL,
                         "another run holds the lock for seller '%s' and "
                         "this date",
@@ -455,6 +457,7 @@ int
 st_db_schema_version(struct st_db *db, int *version, struct st_err *err)
 {
     PGresult *res = NULL;
+    int64_t v = 0;
     int rc;
 
     *version = 0;
@@ -463,7 +466,12 @@ st_db_schema_version(struct st_db *db, int *version, struct st_err *err)
                           "settle.schema_migrations",
                           0, NULL, &res, err);
     if (rc == 0)
-        *version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+        rc = st_db_i64(res, 0, 0, "the schema version", &v, err);
+    if (rc == 0 && (v < 0 || v > INT_MAX))
+        rc = st_err_set(err, ST_ERR_INTERNAL, "schema version %lld",
+                        (long long)v);
+    if (rc == 0)
+        *version = (int)v;
     PQclear(res);
     return rc;
 }

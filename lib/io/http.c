@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/alloc.h"
+#include "core/num.h"
 #include "io/http.h"
 #include "core/banned.h"
 
@@ -196,7 +197,7 @@ on_header(char *p, size_t size, size_t n, void *ud)
     char v[64];
     size_t i;
     size_t k = 0;
-    int digits = 1;
+    int64_t secs;
 
     if (len <= sizeof(name) - 1 || strncasecmp(p, name, sizeof(name) - 1) != 0)
         return len;
@@ -208,13 +209,10 @@ on_header(char *p, size_t size, size_t n, void *ud)
         v[k++] = p[i];
     }
     v[k] = '\0';
-    for (i = 0; i < k; i++)
-        if (v[i] < '0' || v[i] > '9')
-            digits = 0;
     if (k == 0)
         return len;
-    if (digits && k <= 9) {
-        a->retry_after_s = strtol(v, NULL, 10);
+    if (v[0] != '-' && st_parse_i64(v, 0, 999999999, &secs) == 0) {
+        a->retry_after_s = secs; /* delay-seconds */
         a->retry_after_is_date = 0;
     } else {
         time_t t = curl_getdate(v, NULL);
@@ -450,6 +448,95 @@ final_error(const struct st_http_request *req,
     return code;
 }
 
+/* Signs afresh (every attempt, retries too) and sets the headers at now. */
+static int
+prepare_attempt(CURL *c, const struct st_http_opts *opts,
+                const struct st_http_request *req, int64_t now,
+                struct st_buf *hdrs, struct curl_slist **list,
+                struct st_err *err)
+{
+    int rc;
+
+    st_buf_reset(hdrs);
+    curl_slist_free_all(*list);
+    *list = NULL;
+    if (req->sign != NULL &&
+        (rc = req->sign(req->sign_ctx, now, hdrs, err)) != 0)
+        return rc;
+    if ((rc = st_buf_error(hdrs)) != 0)
+        return st_err_set(err, rc, "cannot hold the request headers");
+    if ((rc = header_list(hdrs, opts->user_agent, list, err)) != 0)
+        return rc;
+    if (curl_easy_setopt(c, CURLOPT_HTTPHEADER, *list) != CURLE_OK)
+        return st_err_set(err, ST_ERR_INTERNAL, "cannot set up libcurl");
+    return 0;
+}
+
+static int
+ok_status(long status)
+{
+    return status >= 200 && status <= 299;
+}
+
+/* One attempt: resp gets its status, body and, on an error, its fields. */
+static CURLcode
+perform_attempt(CURL *c, struct attempt *a, struct st_http_response *resp,
+                char *errbuf)
+{
+    CURLcode cres;
+
+    st_buf_reset(&resp->body);
+    resp->status = 0;
+    resp->reason_code[0] = '\0';
+    resp->message[0] = '\0';
+    a->retry_after_s = -1;
+    errbuf[0] = '\0';
+    resp->attempts++;
+    cres = curl_easy_perform(c);
+    if (cres == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    else
+        resp->status = 0;
+    if (cres == CURLE_OK && !ok_status(resp->status))
+        parse_error_body(resp);
+    return cres;
+}
+
+/*
+ * Before retry number retry: waits as Retry-After says when the server
+ * sent one, else as the backoff says, and logs why.
+ */
+static void
+wait_retry(const struct st_http_opts *opts, const struct st_http_env *env,
+           const struct st_http_request *req, const struct attempt *a,
+           CURLcode cres, const char *errbuf, int retry, int64_t now,
+           struct st_log *log)
+{
+    struct st_http_response *resp = a->resp;
+    int64_t ra_ms = -1;
+    int64_t delay;
+
+    if (a->retry_after_s >= 0)
+        ra_ms =
+            a->retry_after_is_date
+                ? (a->retry_after_s > now ? a->retry_after_s - now : 0) * 1000
+                : a->retry_after_s * 1000;
+    delay = st_http_backoff_ms(opts, retry, ra_ms, env->random(env->ctx));
+    if (resp->status != 0)
+        st_log_msg(log, ST_LOG_WARN, "http",
+                   "%s %.*s: HTTP %ld%s%s, retry %d in %lld ms", req->method,
+                   url_shown_len(req->url), req->url, resp->status,
+                   resp->reason_code[0] ? " " : "", resp->reason_code, retry,
+                   (long long)delay);
+    else
+        st_log_msg(log, ST_LOG_WARN, "http", "%s %.*s: %s, retry %d in %lld ms",
+                   req->method, url_shown_len(req->url), req->url,
+                   errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cres), retry,
+                   (long long)delay);
+    env->sleep_ms(env->ctx, delay);
+    resp->waited_ms += delay;
+}
+
 int
 st_http_do(const struct st_http_opts *opts, const struct st_http_env *env,
            const struct st_http_request *req, struct st_http_response *resp,
@@ -484,43 +571,15 @@ st_http_do(const struct st_http_opts *opts, const struct st_http_env *env,
     }
     for (;;) {
         int64_t now = env->now(env->ctx);
-        int64_t ra_ms = -1;
-        int64_t delay;
 
-        st_buf_reset(&hdrs);
-        curl_slist_free_all(list);
-        list = NULL;
-        if (req->sign != NULL &&
-            (rc = req->sign(req->sign_ctx, now, &hdrs, err)) != 0)
+        rc = prepare_attempt(c, opts, req, now, &hdrs, &list, err);
+        if (rc != 0)
             goto out;
-        if ((rc = st_buf_error(&hdrs)) != 0) {
-            st_err_set(err, rc, "cannot hold the request headers");
-            goto out;
-        }
-        if ((rc = header_list(&hdrs, opts->user_agent, &list, err)) != 0)
-            goto out;
-        if (curl_easy_setopt(c, CURLOPT_HTTPHEADER, list) != CURLE_OK) {
-            rc = st_err_set(err, ST_ERR_INTERNAL, "cannot set up libcurl");
-            goto out;
-        }
-        st_buf_reset(&resp->body);
-        resp->status = 0;
-        resp->reason_code[0] = '\0';
-        resp->message[0] = '\0';
-        a.retry_after_s = -1;
-        errbuf[0] = '\0';
-        resp->attempts++;
-        cres = curl_easy_perform(c);
-        if (cres == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-        else
-            resp->status = 0;
-        if (cres == CURLE_OK && resp->status >= 200 && resp->status <= 299) {
+        cres = perform_attempt(c, &a, resp, errbuf);
+        if (cres == CURLE_OK && ok_status(resp->status)) {
             rc = 0;
             goto out;
         }
-        if (resp->status != 0)
-            parse_error_body(resp);
         if (!(cres == CURLE_OK ? retryable_status(resp->status)
                                : retryable_curl(cres)) ||
             resp->attempts >= max_attempts) {
@@ -528,27 +587,8 @@ st_http_do(const struct st_http_opts *opts, const struct st_http_env *env,
                              resp->attempts >= max_attempts, err);
             goto out;
         }
-        if (a.retry_after_s >= 0)
-            ra_ms =
-                a.retry_after_is_date
-                    ? (a.retry_after_s > now ? a.retry_after_s - now : 0) * 1000
-                    : a.retry_after_s * 1000;
         retry++;
-        delay = st_http_backoff_ms(opts, retry, ra_ms, env->random(env->ctx));
-        if (resp->status != 0)
-            st_log_msg(log, ST_LOG_WARN, "http",
-                       "%s %.*s: HTTP %ld%s%s, retry %d in %lld ms",
-                       req->method, url_shown_len(req->url), req->url,
-                       resp->status, resp->reason_code[0] ? " " : "",
-                       resp->reason_code, retry, (long long)delay);
-        else
-            st_log_msg(log, ST_LOG_WARN, "http",
-                       "%s %.*s: %s, retry %d in %lld ms", req->method,
-                       url_shown_len(req->url), req->url,
-                       errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cres),
-                       retry, (long long)delay);
-        env->sleep_ms(env->ctx, delay);
-        resp->waited_ms += delay;
+        wait_retry(opts, env, req, &a, cres, errbuf, retry, now, log);
     }
 out:
     curl_easy_cleanup(c);

@@ -1,8 +1,8 @@
 /*
  * metrics.h: the Prometheus textfile a run leaves behind for node_exporter's
- * textfile collector (README "Running it every night"). The file is rewritten whole and
- * atomically at the end of every run, success or failure, so an alert on
- * settle_run_success == 0 or on an old settle_last_success_timestamp_seconds
+ * textfile collector (README "Running it every night"). The file is rewritten
+ * whole and atomically at the end of every run, success or failure, so an alert
+ * on settle_run_success == 0 or on an old settle_last_success_timestamp_seconds
  * pages the operator.
  */
 #ifndef ST_METRICS_H

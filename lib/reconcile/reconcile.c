@@ -18,6 +18,7 @@
 #include "core/date.h"
 #include "reconcile/reconcile.h"
 #include "core/version.h"
+#include "io/dbvalue.h"
 #include "core/banned.h"
 
 static const char *const status_names[ST_RECON_NSTATUS] = {
@@ -120,10 +121,19 @@ st_reconcile_status_name(int status)
     return status_names[status];
 }
 
+#define CHECK_LEDGER "queries/check_recon_ledger.sql"
+
+/* The columns of check_recon_ledger.sql. */
+enum { LC_VIEW_EXISTS, LC_COL, LC_REQUIRED, LC_TYP, LC_OK, LC_WANT, LC_COUNT };
+static const char *const ledger_cols[LC_COUNT] = {
+    "view_exists", "col", "required", "typ", "ok", "want",
+};
+
 int
 st_reconcile_check_ledger(struct st_db *db, int *has_seller, struct st_err *err)
 {
     PGresult *res = NULL;
+    int c[LC_COUNT];
     struct st_buf more;
     int rc;
     int i;
@@ -131,10 +141,13 @@ st_reconcile_check_ledger(struct st_db *db, int *has_seller, struct st_err *err)
 
     *has_seller = 0;
     st_buf_init(&more, 400);
-    rc = st_db_query(db, "queries/check_recon_ledger.sql", 0, NULL, &res, err);
+    rc = st_db_query(db, CHECK_LEDGER, 0, NULL, &res, err);
     if (rc != 0)
         goto out;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+    if ((rc = st_db_columns(res, ledger_cols, c, LC_COUNT, CHECK_LEDGER,
+                            err)) != 0)
+        goto out;
+    if (PQntuples(res) == 0 || !st_db_bool(res, 0, c[LC_VIEW_EXISTS])) {
         rc = st_err_set(err, ST_ERR_CONFIG,
                         "the ledger view settle.ledger_entry does not exist");
         st_err_hint(err, "create it over your ledger (README: Connecting "
@@ -142,12 +155,12 @@ st_reconcile_check_ledger(struct st_db *db, int *has_seller, struct st_err *err)
         goto out;
     }
     for (i = 0; i < PQntuples(res); i++) {
-        const char *col = PQgetvalue(res, i, 1);
-        int required = strcmp(PQgetvalue(res, i, 2), "t") == 0;
-        int missing = PQgetisnull(res, i, 3);
-        const char *typ = PQgetvalue(res, i, 3);
-        int ok = strcmp(PQgetvalue(res, i, 4), "t") == 0;
-        const char *want = PQgetvalue(res, i, 5);
+        const char *col = st_db_text(res, i, c[LC_COL]);
+        int required = st_db_bool(res, i, c[LC_REQUIRED]);
+        int missing = PQgetisnull(res, i, c[LC_TYP]);
+        const char *typ = st_db_text(res, i, c[LC_TYP]);
+        int ok = st_db_bool(res, i, c[LC_OK]);
+        const char *want = st_db_text(res, i, c[LC_WANT]);
 
         if (ok) {
             if (strcmp(col, "seller_id") == 0)
@@ -251,24 +264,32 @@ run_step(struct st_db *db, const char *file, int nparams,
     return rc;
 }
 
+#define SUMMARY_QUERY  "queries/select_recon_summary.sql"
+#define DISPUTES_QUERY "queries/select_recon_disputes_opened.sql"
+
+/* The count of each status of the date, and of the disputes it opened. */
 static int
 read_summary(struct st_db *db, const char *const *params,
              struct st_reconcile_summary *out, struct st_err *err)
 {
+    static const char *const names[] = {"status", "count"};
     PGresult *res = NULL;
+    int c[2];
     int rc;
     int i;
     size_t k;
 
-    rc = st_db_query(db, "queries/select_recon_summary.sql", 2, params, &res,
-                     err);
-    if (rc != 0)
+    rc = st_db_query(db, SUMMARY_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, c, 2, SUMMARY_QUERY, err)) != 0)
         goto out;
     for (i = 0; i < PQntuples(res); i++) {
-        const char *name = PQgetvalue(res, i, 0);
-        int64_t n = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+        const char *name = st_db_text(res, i, c[0]);
+        int64_t n;
         int s;
 
+        if ((rc = st_db_i64(res, i, c[1], SUMMARY_QUERY, &n, err)) != 0)
+            goto out;
         for (s = 0; s < ST_RECON_NSTATUS; s++)
             if (strcmp(name, status_names[s]) == 0)
                 out->count[s] = n;
@@ -278,52 +299,36 @@ read_summary(struct st_db *db, const char *const *params,
         out->exceptions += out->count[exception_status[k]];
     PQclear(res);
     res = NULL;
-    rc = st_db_query(db, "queries/select_recon_disputes_opened.sql", 1, params,
-                     &res, err);
+    rc = st_db_query(db, DISPUTES_QUERY, 1, params, &res, err);
     if (rc == 0)
-        out->disputes_opened = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        rc = st_db_i64(res, 0, 0, DISPUTES_QUERY, &out->disputes_opened, err);
 out:
     PQclear(res);
     return rc;
 }
 
-int
-st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
-                  unsigned flags, struct st_log *log,
-                  struct st_reconcile_summary *out, struct st_err *err)
+/*
+ * The parameters every step may use, in all[]: the seller, the date (in
+ * datebuf), the time zone, the windows (in lookback and grace) and the
+ * per-currency arrays (in codes, exps and tols). The cutoff comes later,
+ * from open_run.
+ */
+static int
+fill_params(const struct st_config *cfg, int32_t date, const char **all,
+            char *datebuf, char *lookback, char *grace, size_t numlen,
+            struct st_buf *codes, struct st_buf *exps, struct st_buf *tols,
+            struct st_err *err)
 {
-    struct st_reconcile_summary sum;
-    struct st_buf codes, exps, tols;
-    char datebuf[ST_DATE_LEN + 1];
-    char lookback[24], grace[24];
-    const char *all[P_COUNT];
-    const char *run_params[4];
-    PGresult *res = NULL;
-    int has_seller = 0;
-    int in_tx = 0;
     int rc;
-    size_t i;
 
-    memset(&sum, 0, sizeof(sum));
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    st_buf_init(&codes, 1 << 16);
-    st_buf_init(&exps, 1 << 16);
-    st_buf_init(&tols, 1 << 16);
-    if ((rc = st_config_require_seller(cfg, err)) != 0)
-        goto out;
-    if ((rc = st_reconcile_check_ledger(db, &has_seller, err)) != 0)
-        goto out;
-    if ((rc = build_currency_arrays(cfg, &codes, &exps, &tols, err)) != 0)
-        goto out;
+    if ((rc = build_currency_arrays(cfg, codes, exps, tols, err)) != 0)
+        return rc;
     st_date_format(date, datebuf);
-    if (snprintf(lookback, sizeof(lookback), "%lld",
-                 (long long)cfg->lookback_days) >= (int)sizeof(lookback) ||
-        snprintf(grace, sizeof(grace), "%lld",
-                 (long long)cfg->unsettled_grace_days) >= (int)sizeof(grace)) {
-        rc = st_err_set(err, ST_ERR_INTERNAL, "number too long");
-        goto out;
-    }
+    if (snprintf(lookback, numlen, "%lld", (long long)cfg->lookback_days) >=
+            (int)numlen ||
+        snprintf(grace, numlen, "%lld", (long long)cfg->unsettled_grace_days) >=
+            (int)numlen)
+        return st_err_set(err, ST_ERR_INTERNAL, "number too long");
     all[P_SELLER] = cfg->seller_id;
     all[P_DATE] = datebuf;
     all[P_CUTOFF] = NULL;
@@ -332,34 +337,53 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
                     : "UTC";
     all[P_LOOKBACK] = lookback;
     all[P_GRACE] = grace;
-    all[P_CODES] = codes.data;
-    all[P_EXPONENTS] = exps.data;
-    all[P_TOLERANCES] = tols.data;
+    all[P_CODES] = codes->data;
+    all[P_EXPONENTS] = exps->data;
+    all[P_TOLERANCES] = tols->data;
+    return 0;
+}
 
-    if ((rc = st_db_check_timezone(db, all[P_TZ], err)) != 0 ||
-        (rc = st_db_begin(db, err)) != 0)
+#define RUN_QUERY "queries/upsert_recon_run.sql"
+
+/*
+ * Records the reconcile run of the date and reads back its ledger cutoff
+ * (kept from an earlier run unless ST_RECONCILE_NEW_CUTOFF) into sum.
+ */
+static int
+open_run(struct st_db *db, const struct st_config *cfg, const char *datebuf,
+         unsigned flags, struct st_reconcile_summary *sum, struct st_err *err)
+{
+    static const char *const names[] = {"ledger_cutoff", "cutoff_moved"};
+    const char *params[4];
+    PGresult *res = NULL;
+    int c[2];
+    int rc;
+
+    params[0] = cfg->seller_id;
+    params[1] = datebuf;
+    params[2] = ST_VERSION;
+    params[3] = (flags & ST_RECONCILE_NEW_CUTOFF) ? "true" : "false";
+    rc = st_db_query(db, RUN_QUERY, 4, params, &res, err);
+    if (rc != 0 || (rc = st_db_columns(res, names, c, 2, RUN_QUERY, err)) != 0)
         goto out;
-    in_tx = 1;
-    if ((rc = run_step(db, "queries/set_recon_session.sql", 1, &all[P_SELLER],
-                       log, err)) != 0)
-        goto out;
-    run_params[0] = cfg->seller_id;
-    run_params[1] = datebuf;
-    run_params[2] = ST_VERSION;
-    run_params[3] = (flags & ST_RECONCILE_NEW_CUTOFF) ? "true" : "false";
-    rc = st_db_query(db, "queries/upsert_recon_run.sql", 4, run_params, &res,
-                     err);
-    if (rc != 0)
-        goto out;
-    if (snprintf(sum.cutoff, sizeof(sum.cutoff), "%s", PQgetvalue(res, 0, 0)) >=
-        (int)sizeof(sum.cutoff)) {
+    if (snprintf(sum->cutoff, sizeof(sum->cutoff), "%s",
+                 st_db_text(res, 0, c[0])) >= (int)sizeof(sum->cutoff)) {
         rc = st_err_set(err, ST_ERR_INTERNAL, "cutoff too long");
         goto out;
     }
-    sum.cutoff_moved = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+    sum->cutoff_moved = st_db_bool(res, 0, c[1]);
+out:
     PQclear(res);
-    res = NULL;
-    all[P_CUTOFF] = sum.cutoff;
+    return rc;
+}
+
+/* Runs steps[] in order, each with its parameters taken from all[]. */
+static int
+run_steps(struct st_db *db, int has_seller, const char *const *all,
+          struct st_log *log, struct st_err *err)
+{
+    size_t i;
+    int rc;
 
     for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         const struct step *s = &steps[i];
@@ -372,11 +396,48 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
         for (k = 0; k < s->nparams; k++)
             p[k] = all[s->params[k]];
         if ((rc = run_step(db, file, s->nparams, p, log, err)) != 0)
-            goto out;
+            return rc;
     }
-    if ((rc = read_summary(db, all, &sum, err)) != 0)
+    return 0;
+}
+
+int
+st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
+                  unsigned flags, struct st_log *log,
+                  struct st_reconcile_summary *out, struct st_err *err)
+{
+    struct st_reconcile_summary sum;
+    struct st_buf codes, exps, tols;
+    char datebuf[ST_DATE_LEN + 1];
+    char lookback[24], grace[24];
+    const char *all[P_COUNT];
+    int has_seller = 0;
+    int in_tx = 0;
+    int rc;
+
+    memset(&sum, 0, sizeof(sum));
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
+    st_buf_init(&codes, 1 << 16);
+    st_buf_init(&exps, 1 << 16);
+    st_buf_init(&tols, 1 << 16);
+    if ((rc = st_config_require_seller(cfg, err)) != 0 ||
+        (rc = st_reconcile_check_ledger(db, &has_seller, err)) != 0 ||
+        (rc = fill_params(cfg, date, all, datebuf, lookback, grace,
+                          sizeof(lookback), &codes, &exps, &tols, err)) != 0)
         goto out;
-    if ((rc = st_db_commit(db, err)) != 0)
+    if ((rc = st_db_check_timezone(db, all[P_TZ], err)) != 0 ||
+        (rc = st_db_begin(db, err)) != 0)
+        goto out;
+    in_tx = 1;
+    if ((rc = run_step(db, "queries/set_recon_session.sql", 1, &all[P_SELLER],
+                       log, err)) != 0 ||
+        (rc = open_run(db, cfg, datebuf, flags, &sum, err)) != 0)
+        goto out;
+    all[P_CUTOFF] = sum.cutoff;
+    if ((rc = run_steps(db, has_seller, all, log, err)) != 0 ||
+        (rc = read_summary(db, all, &sum, err)) != 0 ||
+        (rc = st_db_commit(db, err)) != 0)
         goto out;
     in_tx = 0;
     if (out != NULL)
@@ -385,7 +446,6 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
 out:
     if (in_tx)
         st_db_rollback(db);
-    PQclear(res);
     st_buf_release(&codes);
     st_buf_release(&exps);
     st_buf_release(&tols);

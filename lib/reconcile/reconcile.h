@@ -5,9 +5,9 @@
  * Everything happens in PostgreSQL, set-based: the statements are the
  * *_recon_*.sql files of sql/queries, run in order in one transaction
  * (temporary tables, hash joins, no statement per row). The rules are
- * README "What each reconciliation status means"; each file's header says which part it does. The date's
- * previous results are replaced as a whole when the transaction commits, so
- * a run that dies half-way leaves them as they were.
+ * README "What each reconciliation status means"; each file's header says which
+ * part it does. The date's previous results are replaced as a whole when the
+ * transaction commits, so a run that dies half-way leaves them as they were.
  *
  * The ledger cutoff T is kept in settle.run: set at the first reconcile of
  * (seller, date) that commits, reused by every later one, moved to now only
@@ -53,8 +53,8 @@ struct st_reconcile_summary {
     int cutoff_moved; /* 1 once --new-cutoff moved it (stays 1) */
     int64_t count[ST_RECON_NSTATUS]; /* results per status */
     int64_t results;                 /* all result rows */
-    int64_t exceptions;      /* the exception statuses of the README */
-    int64_t disputes_opened; /* cases this run opened */
+    int64_t exceptions;              /* the exception statuses of the README */
+    int64_t disputes_opened;         /* cases this run opened */
 };
 
 /* The name of a status ("matched", ...), or NULL when out of range. */

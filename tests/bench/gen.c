@@ -11,11 +11,11 @@
  *       all, in Amazon's exact layout (BOM, 5-line preamble, header with a
  *       trailing comma, 15 quoted columns);
  *   DIR/ledger.csv      the merchant's ledger in the columns of the ledger
- *       contract (README "Connecting your ledger"), with about 2% planted discrepancies spread
- *       over every reconciliation class;
- *   DIR/eurofxref.csv   made-up ECB-style rates (Date,USD,JPY,GBP,) for
- *       every TARGET day around the dates;
- *   DIR/gen-summary.txt what was generated and planted, as key=value lines.
+ *       contract (README "Connecting your ledger"), with about 2% planted
+ * discrepancies spread over every reconciliation class; DIR/eurofxref.csv
+ * made-up ECB-style rates (Date,USD,JPY,GBP,) for every TARGET day around the
+ * dates; DIR/gen-summary.txt what was generated and planted, as key=value
+ * lines.
  *
  * The same arguments give byte-identical output: everything comes from one
  * seeded xoshiro256** stream and hashes of the seed, nothing from the clock,
