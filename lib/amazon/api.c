@@ -401,6 +401,54 @@ out:
     return rc;
 }
 
+/* Gives zlib the next piece of input once it has used the last one. */
+static void
+refill(z_stream *zs, const unsigned char **next, size_t *left)
+{
+    size_t n;
+
+    if (zs->avail_in != 0 || *left == 0)
+        return;
+    n = *left < UINT_MAX ? *left : UINT_MAX;
+    zs->next_in = *next;
+    zs->avail_in = (uInt)n;
+    *next += n;
+    *left -= n;
+}
+
+/* The error of an inflate that stopped with zrc before the stream's end. */
+static int
+inflate_failed(const z_stream *zs, int zrc, const char *document_id, size_t len,
+               struct st_err *err)
+{
+    if (zrc == Z_OK || zrc == Z_BUF_ERROR) /* all input read, more wanted */
+        return st_err_set(err, ST_ERR_DATA,
+                          "report document '%s': gzip stream cut short after "
+                          "%zu bytes",
+                          document_id, len);
+    if (zrc == Z_MEM_ERROR)
+        return st_err_set(err, ST_ERR_NOMEM,
+                          "report document '%s': out of memory in gunzip",
+                          document_id);
+    return st_err_set(err, ST_ERR_DATA,
+                      "report document '%s': corrupt gzip stream (%s)",
+                      document_id, zs->msg != NULL ? zs->msg : "?");
+}
+
+/* The error of a plain text that outgrew its buffer (rc from st_buf). */
+static int
+plain_too_big(const struct st_buf *plain, int rc, const char *document_id,
+              struct st_err *err)
+{
+    return st_err_set(err, rc,
+                      rc == ST_ERR_TOOLONG
+                          ? "report document '%s': more than %zu bytes once "
+                            "gunzipped"
+                          : "report document '%s': out of memory for %zu "
+                            "gunzipped bytes",
+                      document_id, plain->max);
+}
+
 int
 st_api_gunzip(const char *document_id, const void *in, size_t len,
               struct st_buf *out, struct st_err *err)
@@ -430,32 +478,19 @@ st_api_gunzip(const char *document_id, const void *in, size_t len,
     }
     live = 1;
     for (;;) {
-        if (zs.avail_in == 0 && left > 0) {
-            size_t n = left < UINT_MAX ? left : UINT_MAX;
-
-            zs.next_in = next;
-            zs.avail_in = (uInt)n;
-            next += n;
-            left -= n;
-        }
+        refill(&zs, &next, &left);
         zs.next_out = chunk;
         zs.avail_out = (uInt)sizeof(chunk);
         zrc = inflate(&zs, Z_NO_FLUSH);
         st_buf_add(&plain, chunk, sizeof(chunk) - zs.avail_out);
         if ((rc = st_buf_error(&plain)) != 0) {
-            st_err_set(err, rc,
-                       rc == ST_ERR_TOOLONG
-                           ? "report document '%s': more than %zu bytes "
-                             "once gunzipped"
-                           : "report document '%s': out of memory for %zu "
-                             "gunzipped bytes",
-                       document_id, plain.max);
+            plain_too_big(&plain, rc, document_id, err);
             goto out;
         }
         rc = ST_ERR_DATA;
+        if (zrc == Z_STREAM_END && zs.avail_in == 0 && left == 0)
+            break;
         if (zrc == Z_STREAM_END) {
-            if (zs.avail_in == 0 && left == 0)
-                break;
             /* another member follows, as gzip -d reads them */
             if (inflateReset(&zs) != Z_OK) {
                 rc = st_err_set(err, ST_ERR_INTERNAL,
@@ -467,21 +502,7 @@ st_api_gunzip(const char *document_id, const void *in, size_t len,
         }
         if (zrc == Z_OK && (zs.avail_in > 0 || left > 0 || zs.avail_out == 0))
             continue;
-        if (zrc == Z_OK || zrc == Z_BUF_ERROR) {
-            /* all input read, more wanted */
-            st_err_set(err, ST_ERR_DATA,
-                       "report document '%s': gzip stream cut short after %zu "
-                       "bytes",
-                       document_id, len);
-        } else if (zrc == Z_MEM_ERROR) {
-            rc = st_err_set(err, ST_ERR_NOMEM,
-                            "report document '%s': out of memory in gunzip",
-                            document_id);
-        } else {
-            st_err_set(err, ST_ERR_DATA,
-                       "report document '%s': corrupt gzip stream (%s)",
-                       document_id, zs.msg != NULL ? zs.msg : "?");
-        }
+        rc = inflate_failed(&zs, zrc, document_id, len, err);
         goto out;
     }
     st_buf_add(out, plain.data, plain.len);

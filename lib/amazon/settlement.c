@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "io/csvin.h"
 #include "core/date.h"
+#include "core/location.h"
 #include "core/money.h"
 #include "amazon/settlement.h"
 #include "core/banned.h"
@@ -286,9 +287,12 @@ header_row(struct st_settlement *r, const struct st_csvin_row *row)
             if (field_is(row, i, col_names[c]))
                 break;
         if (c == NCOLS) {
+            char where[ST_LOCATION_MAX];
+
+            st_location_prefix(where, sizeof(where), file_of(r), row->line,
+                               (long)i + 1);
             st_log_msg(r->o.log, ST_LOG_WARN, "normalize",
-                       "%s:%ld:%zu: extra column '%.64s' ignored", file_of(r),
-                       row->line, i + 1, row->field[i]);
+                       "%sextra column '%.64s' ignored", where, row->field[i]);
             continue;
         }
         if (r->idx[c] != (size_t)-1) {
@@ -355,32 +359,119 @@ amount_of(struct st_settlement *r, const struct st_csvin_row *row, enum col c,
     return 0;
 }
 
-static int
-body_row(struct st_settlement *r, const struct st_csvin_row *row,
-         struct st_err *err)
+/* The first body row names the settlement when the preamble did not. */
+static void
+take_settlement_id(struct st_settlement *r, const struct st_csvin_row *row)
+{
+    size_t n;
+
+    if (r->pre.settlement_id[0] != '\0' || r->rows != 1 ||
+        row->n <= r->idx[C_SETTLEMENT_ID])
+        return;
+    n = row->len[r->idx[C_SETTLEMENT_ID]];
+    if (n >= sizeof(r->pre.settlement_id))
+        n = sizeof(r->pre.settlement_id) - 1;
+    memcpy(r->pre.settlement_id, row->field[r->idx[C_SETTLEMENT_ID]], n);
+    r->pre.settlement_id[n] = '\0';
+}
+
+/* Every text column must be valid UTF-8. */
+static void
+check_texts(struct st_settlement *r, const struct st_csvin_row *row)
 {
     static const enum col texts[] = {
         C_SETTLEMENT_ID, C_TXN_ID,       C_SELLER_REF, C_TYPE,
         C_ORDER_REF,     C_SELLER_ORDER, C_STORE,      C_DESC};
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        size_t k = r->idx[texts[i]];
+
+        if (!utf8_ok((const unsigned char *)row->field[k], row->len[k]))
+            problem(r, row->line, (long)k + 1, "%s: invalid UTF-8",
+                    col_names[texts[i]]);
+    }
+}
+
+/* Fees must add up to the total fee, and amount plus total fee to net. */
+static void
+check_ties(struct st_settlement *r, const struct st_csvin_row *row,
+           const struct st_settlement_line *l)
+{
+    int64_t sum;
+
+    if (st_money_add(l->percentage_fee, l->fixed_fee, &sum) != 0 ||
+        sum != l->total_fee)
+        problem(r, row->line, (long)r->idx[C_TOTAL_FEE] + 1,
+                "TotalTransactionFee %s != TransactionPercentageFee "
+                "%s + TransactionFixedFee %s",
+                row->field[r->idx[C_TOTAL_FEE]], row->field[r->idx[C_PCT_FEE]],
+                row->field[r->idx[C_FIXED_FEE]]);
+    if (st_money_add(l->amount, l->total_fee, &sum) != 0 || sum != l->net)
+        problem(r, row->line, (long)r->idx[C_NET] + 1,
+                "NetTransactionAmount %s != TransactionAmount %s + "
+                "TotalTransactionFee %s",
+                row->field[r->idx[C_NET]], row->field[r->idx[C_AMOUNT]],
+                row->field[r->idx[C_TOTAL_FEE]]);
+}
+
+/* The currency (the last one is tried first) and the five amounts. */
+static void
+money_of(struct st_settlement *r, const struct st_csvin_row *row,
+         struct st_settlement_line *l)
+{
+    size_t i = r->idx[C_CURRENCY];
+    const char *cc = row->field[i];
+    size_t cclen = row->len[i];
+    int bad = 0;
+    int x;
+
+    if (r->last_ccy != NULL && cclen == 3 &&
+        memcmp(r->last_ccy->code, cc, 3) == 0)
+        l->currency = r->last_ccy;
+    else
+        l->currency = st_currency_find(cc, cclen);
+    if (l->currency == NULL) {
+        problem(r, row->line, (long)i + 1, "unknown currency '%.16s'", cc);
+        return;
+    }
+    x = l->currency->exponent;
+    r->last_ccy = l->currency;
+    bad |= amount_of(r, row, C_AMOUNT, x, &l->amount);
+    bad |= amount_of(r, row, C_PCT_FEE, x, &l->percentage_fee);
+    bad |= amount_of(r, row, C_FIXED_FEE, x, &l->fixed_fee);
+    bad |= amount_of(r, row, C_TOTAL_FEE, x, &l->total_fee);
+    bad |= amount_of(r, row, C_NET, x, &l->net);
+    if (!bad)
+        check_ties(r, row, l);
+}
+
+static void
+texts_of(struct st_settlement *r, const struct st_csvin_row *row,
+         struct st_settlement_line *l)
+{
+    text_of(r, row, C_SETTLEMENT_ID, &l->settlement_id);
+    text_of(r, row, C_TYPE, &l->provider_type);
+    text_of(r, row, C_TXN_ID, &l->amazon_transaction_id);
+    text_of(r, row, C_SELLER_REF, &l->seller_reference_id);
+    text_of(r, row, C_ORDER_REF, &l->amazon_order_reference_id);
+    text_of(r, row, C_SELLER_ORDER, &l->seller_order_id);
+    text_of(r, row, C_STORE, &l->store_name);
+    text_of(r, row, C_DESC, &l->description);
+    l->kind = st_kind_of(l->provider_type.s, l->provider_type.len);
+}
+
+static int
+body_row(struct st_settlement *r, const struct st_csvin_row *row,
+         struct st_err *err)
+{
     struct st_settlement_line l;
     struct st_err e;
     size_t before = r->o.problems->total;
     size_t i;
-    int64_t sum;
-    const char *cc;
-    size_t cclen;
-    int bad = 0;
 
     r->rows++;
-    if (r->pre.settlement_id[0] == '\0' && r->rows == 1 &&
-        row->n > r->idx[C_SETTLEMENT_ID]) {
-        size_t n = row->len[r->idx[C_SETTLEMENT_ID]];
-
-        if (n >= sizeof(r->pre.settlement_id))
-            n = sizeof(r->pre.settlement_id) - 1;
-        memcpy(r->pre.settlement_id, row->field[r->idx[C_SETTLEMENT_ID]], n);
-        r->pre.settlement_id[n] = '\0';
-    }
+    take_settlement_id(r, row);
     if (r->stop_after_first)
         return ST_CSVIN_STOP;
     if (row->n != r->nfields &&
@@ -395,60 +486,11 @@ body_row(struct st_settlement *r, const struct st_csvin_row *row,
     if (st_datetime_parse(row->field[i], row->len[i], &l.posted_at, &e) != 0)
         problem(r, row->line, (long)i + 1, "%s: %s", col_names[C_POSTED],
                 e.msg);
-    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-        size_t k = r->idx[texts[i]];
-
-        if (!utf8_ok((const unsigned char *)row->field[k], row->len[k]))
-            problem(r, row->line, (long)k + 1, "%s: invalid UTF-8",
-                    col_names[texts[i]]);
-    }
-    i = r->idx[C_CURRENCY];
-    cc = row->field[i];
-    cclen = row->len[i];
-    if (r->last_ccy != NULL && cclen == 3 &&
-        memcmp(r->last_ccy->code, cc, 3) == 0)
-        l.currency = r->last_ccy;
-    else
-        l.currency = st_currency_find(cc, cclen);
-    if (l.currency == NULL) {
-        problem(r, row->line, (long)i + 1, "unknown currency '%.16s'", cc);
-    } else {
-        int x = l.currency->exponent;
-
-        r->last_ccy = l.currency;
-        bad |= amount_of(r, row, C_AMOUNT, x, &l.amount);
-        bad |= amount_of(r, row, C_PCT_FEE, x, &l.percentage_fee);
-        bad |= amount_of(r, row, C_FIXED_FEE, x, &l.fixed_fee);
-        bad |= amount_of(r, row, C_TOTAL_FEE, x, &l.total_fee);
-        bad |= amount_of(r, row, C_NET, x, &l.net);
-        if (!bad) {
-            if (st_money_add(l.percentage_fee, l.fixed_fee, &sum) != 0 ||
-                sum != l.total_fee)
-                problem(r, row->line, (long)r->idx[C_TOTAL_FEE] + 1,
-                        "TotalTransactionFee %s != TransactionPercentageFee "
-                        "%s + TransactionFixedFee %s",
-                        row->field[r->idx[C_TOTAL_FEE]],
-                        row->field[r->idx[C_PCT_FEE]],
-                        row->field[r->idx[C_FIXED_FEE]]);
-            if (st_money_add(l.amount, l.total_fee, &sum) != 0 || sum != l.net)
-                problem(r, row->line, (long)r->idx[C_NET] + 1,
-                        "NetTransactionAmount %s != TransactionAmount %s + "
-                        "TotalTransactionFee %s",
-                        row->field[r->idx[C_NET]], row->field[r->idx[C_AMOUNT]],
-                        row->field[r->idx[C_TOTAL_FEE]]);
-        }
-    }
+    check_texts(r, row);
+    money_of(r, row, &l);
     if (r->o.problems->total != before || !r->pre_ok || r->o.on_line == NULL)
         return 0;
-    text_of(r, row, C_SETTLEMENT_ID, &l.settlement_id);
-    text_of(r, row, C_TYPE, &l.provider_type);
-    text_of(r, row, C_TXN_ID, &l.amazon_transaction_id);
-    text_of(r, row, C_SELLER_REF, &l.seller_reference_id);
-    text_of(r, row, C_ORDER_REF, &l.amazon_order_reference_id);
-    text_of(r, row, C_SELLER_ORDER, &l.seller_order_id);
-    text_of(r, row, C_STORE, &l.store_name);
-    text_of(r, row, C_DESC, &l.description);
-    l.kind = st_kind_of(l.provider_type.s, l.provider_type.len);
+    texts_of(r, row, &l);
     return r->o.on_line(r->o.ctx, &r->pre, &l, err);
 }
 

@@ -388,30 +388,23 @@ overflow:
                       (long long)amount);
 }
 
-int
-st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
-                     int sig, char *out, size_t size)
+/*
+ * The sig significant digits of num / den, rounded half-even, into
+ * digits[] (most significant first, *nd of them), and the power of ten p
+ * they are to be multiplied by.
+ */
+static int
+ratio_digits(const struct st_rate *num, const struct st_rate *den, int sig,
+             char *digits, int *nd, int *p)
 {
-    st_i128 n;
-    st_i128 d;
+    st_i128 n = num->value;
+    st_i128 d = den->value;
     st_i128 lo = 1;
     st_i128 hi;
     st_i128 q;
     int e = 0; /* n / d == (num / den) * 10^e, ignoring the scales */
-    int p;     /* the result is digits * 10^p */
-    char digits[40];
-    int nd = 0;
-    char tmp[128];
-    size_t len = 0;
-    int intlen;
     int i;
 
-    if (size > 0)
-        out[0] = '\0';
-    if (sig < 1 || sig > 30 || num->value <= 0 || den->value <= 0)
-        return ST_ERR_INTERNAL;
-    n = num->value;
-    d = den->value;
     if (mul_pow10(&lo, sig - 1) != 0)
         return ST_ERR_OVERFLOW;
     hi = lo * 10;
@@ -431,16 +424,37 @@ st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
         q /= 10;
         e--;
     }
-    p = den->scale - num->scale - e;
-    /* Most significant digit first. */
-    for (; q > 0; q /= 10)
-        digits[nd++] = (char)('0' + (int)(q % 10));
-    for (i = 0; i < nd / 2; i++) {
+    *p = den->scale - num->scale - e;
+    for (*nd = 0; q > 0; q /= 10)
+        digits[(*nd)++] = (char)('0' + (int)(q % 10));
+    for (i = 0; i < *nd / 2; i++) {
         char c = digits[i];
 
-        digits[i] = digits[nd - 1 - i];
-        digits[nd - 1 - i] = c;
+        digits[i] = digits[*nd - 1 - i];
+        digits[*nd - 1 - i] = c;
     }
+    return 0;
+}
+
+int
+st_rate_format_ratio(const struct st_rate *num, const struct st_rate *den,
+                     int sig, char *out, size_t size)
+{
+    int p; /* the result is digits * 10^p */
+    char digits[40];
+    int nd = 0;
+    char tmp[128];
+    size_t len = 0;
+    int intlen;
+    int i;
+    int rc;
+
+    if (size > 0)
+        out[0] = '\0';
+    if (sig < 1 || sig > 30 || num->value <= 0 || den->value <= 0)
+        return ST_ERR_INTERNAL;
+    if ((rc = ratio_digits(num, den, sig, digits, &nd, &p)) != 0)
+        return rc;
     /* Trailing zeros after the decimal point go. */
     while (p < 0 && nd > 1 && digits[nd - 1] == '0') {
         nd--;

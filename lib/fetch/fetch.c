@@ -199,6 +199,57 @@ out:
     return rc;
 }
 
+/* The HTTP settings of the configuration, and the clock to use. */
+static void
+http_setup(const struct fetch *f, struct st_http_opts *opts,
+           struct st_http_env *sysenv, const struct st_http_env **env)
+{
+    const struct st_config *cfg = f->cfg;
+
+    st_http_opts_init(opts);
+    opts->timeout_s = cfg->http_timeout_s;
+    opts->max_attempts = cfg->http_max_attempts;
+    opts->ca_file = cfg->ca_file;
+    opts->user_agent = "settle/" ST_VERSION;
+    if (f->opts->backoff_base_ms >= 0)
+        opts->backoff_base_ms = f->opts->backoff_base_ms;
+    st_http_env_system(sysenv);
+    *env = f->opts->env != NULL ? f->opts->env : sysenv;
+}
+
+/* Downloads and archives each listed report the archive does not have. */
+static int
+take_listed(struct fetch *f, struct st_api *api,
+            const struct st_api_reports *list)
+{
+    struct st_buf doc;
+    size_t i;
+    int rc = 0;
+
+    st_buf_init(&doc, DOC_MAX);
+    for (i = 0; i < list->n; i++) {
+        const struct st_api_report *r = &list->items[i];
+        int known = 0;
+
+        if ((rc = st_archive_has_report(f->db, f->cfg->seller_id, r->report_id,
+                                        &known, f->err)) != 0)
+            break;
+        if (known) {
+            st_log_msg(f->log, ST_LOG_INFO, "fetch",
+                       "report '%s' already archived", r->report_id);
+            continue;
+        }
+        st_buf_reset(&doc);
+        if ((rc = st_api_download(api, r->report_document_id, &doc, f->err)) !=
+                0 ||
+            (rc = take(f, doc.data, doc.len, "api", r->report_id,
+                       r->report_id)) != 0)
+            break;
+    }
+    st_buf_release(&doc);
+    return rc;
+}
+
 static int
 from_api(struct fetch *f)
 {
@@ -207,7 +258,6 @@ from_api(struct fetch *f)
     struct st_sign_key *key = NULL;
     enum st_sign_alg alg = ST_SIGN_PSS_V2;
     struct st_buf base;
-    struct st_buf doc;
     struct st_http_opts opts;
     struct st_http_env sysenv;
     const struct st_http_env *env;
@@ -216,11 +266,9 @@ from_api(struct fetch *f)
     int64_t since = (int64_t)(f->date - 1) * DAY;
     int64_t until = (int64_t)(f->date + 4) * DAY;
     int64_t now;
-    size_t i;
 
     memset(&list, 0, sizeof(list));
     st_buf_init(&base, 1024);
-    st_buf_init(&doc, DOC_MAX);
     if ((rc = st_config_check_key_file(cfg, f->err)) != 0 ||
         (rc = st_sign_alg_parse(cfg->signature_algorithm, &alg, f->err)) != 0 ||
         (rc = st_api_base_url(cfg, &base, f->err)) != 0)
@@ -229,15 +277,7 @@ from_api(struct fetch *f)
         rc = st_err_set(f->err, ST_ERR_CONFIG, "public_key_id is not set");
         goto out;
     }
-    st_http_opts_init(&opts);
-    opts.timeout_s = cfg->http_timeout_s;
-    opts.max_attempts = cfg->http_max_attempts;
-    opts.ca_file = cfg->ca_file;
-    opts.user_agent = "settle/" ST_VERSION;
-    if (f->opts->backoff_base_ms >= 0)
-        opts.backoff_base_ms = f->opts->backoff_base_ms;
-    st_http_env_system(&sysenv);
-    env = f->opts->env != NULL ? f->opts->env : &sysenv;
+    http_setup(f, &opts, &sysenv, &env);
     if ((rc = st_sign_key_load(cfg->private_key_file, &key, f->err)) != 0 ||
         (rc = st_api_init(&api, base.data, cfg->region, cfg->public_key_id, key,
                           alg, &opts, env, f->log, f->err)) != 0)
@@ -257,32 +297,11 @@ from_api(struct fetch *f)
     st_log_msg(f->log, ST_LOG_INFO, "fetch",
                "%zu settlement reports created in the window (%d pages)",
                list.n, list.pages);
-    for (i = 0; i < list.n; i++) {
-        struct st_api_report *r = &list.items[i];
-        int known = 0;
-
-        if ((rc = st_archive_has_report(f->db, cfg->seller_id, r->report_id,
-                                        &known, f->err)) != 0)
-            goto out;
-        if (known) {
-            st_log_msg(f->log, ST_LOG_INFO, "fetch",
-                       "report '%s' already archived", r->report_id);
-            continue;
-        }
-        st_buf_reset(&doc);
-        if ((rc = st_api_download(&api, r->report_document_id, &doc, f->err)) !=
-            0)
-            goto out;
-        if ((rc = take(f, doc.data, doc.len, "api", r->report_id,
-                       r->report_id)) != 0)
-            goto out;
-    }
-    rc = 0;
+    rc = take_listed(f, &api, &list);
 out:
     st_sign_key_free(key);
     st_api_reports_release(&list);
     st_buf_release(&base);
-    st_buf_release(&doc);
     return rc;
 }
 
