@@ -77,8 +77,8 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TEST_OBJ  := $(TEST_SRC:%.c=$(B)/obj/%.o)
 # What several tests share (the loopback HTTP server of test_http and
-# test_api), linked into each.
-TEST_SUPPORT_SRC := tests/loopback.c
+# test_api, the scratch directories), linked into each.
+TEST_SUPPORT_SRC := tests/loopback.c tests/tmpdir.c
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(B)/obj/%.o)
 
 DEPS := $(LIB_OBJ:.o=.d) $(SETTLE_OBJ:.o=.d) $(STANDIN_OBJ:.o=.d) \

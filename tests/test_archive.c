@@ -22,6 +22,7 @@
 #include "core/alloc.h"
 #include "io/archive.h"
 #include "core/hash.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 static const char abc_hex[] =
@@ -32,9 +33,9 @@ static const char empty_hex[] =
 static int
 setup(void **state)
 {
-    char *dir = strdup("/tmp/test_archive.XXXXXX");
+    char *dir = malloc(64);
 
-    if (dir == NULL || mkdtemp(dir) == NULL) {
+    if (dir == NULL || test_tmpdir_make(dir, 64, "test_archive") != 0) {
         free(dir);
         return -1;
     }
@@ -43,29 +44,9 @@ setup(void **state)
 }
 
 static int
-rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    char sub[4096];
-
-    if (d == NULL)
-        return unlink(path);
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) <
-            (int)sizeof(sub))
-            rm_tree(sub);
-    }
-    closedir(d);
-    return rmdir(path);
-}
-
-static int
 teardown(void **state)
 {
-    rm_tree(*state);
+    test_tmpdir_remove(*state);
     free(*state);
     return 0;
 }

@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -37,8 +38,7 @@ setup(void **state)
 
     if (fx == NULL)
         return -1;
-    memcpy(fx->dir, "/tmp/test_config.XXXXXX", 24);
-    if (mkdtemp(fx->dir) == NULL) {
+    if (test_tmpdir_make(fx->dir, sizeof(fx->dir), "test_config") != 0) {
         free(fx);
         return -1;
     }
@@ -50,11 +50,9 @@ static int
 teardown(void **state)
 {
     struct fixture *fx = *state;
-    char cmd[128];
 
     st_alloc_fail_at(0);
-    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir) < (int)sizeof(cmd) &&
-        system(cmd) != 0)
+    if (test_tmpdir_remove(fx->dir) != 0)
         print_message("cannot remove %s\n", fx->dir);
     free(fx);
     return 0;

@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/fsutil.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -29,8 +30,7 @@ setup(void **state)
 
     if (fx == NULL)
         return -1;
-    memcpy(fx->dir, "/tmp/settle-fsutil-XXXXXX", 26);
-    if (mkdtemp(fx->dir) == NULL) {
+    if (test_tmpdir_make(fx->dir, sizeof(fx->dir), "settle-fsutil") != 0) {
         free(fx);
         return -1;
     }
@@ -42,10 +42,8 @@ static int
 teardown(void **state)
 {
     struct fixture *fx = *state;
-    char cmd[128];
 
-    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir) < (int)sizeof(cmd))
-        (void)!system(cmd);
+    (void)test_tmpdir_remove(fx->dir);
     free(fx);
     return 0;
 }

@@ -1,0 +1,19 @@
+/*
+ * tmpdir.h: a scratch directory for a test, removed whole afterwards.
+ * Shared by the unit tests that write files.
+ */
+#ifndef TEST_TMPDIR_H
+#define TEST_TMPDIR_H
+
+#include <stddef.h>
+
+/*
+ * Creates a fresh directory /tmp/NAME-XXXXXX and writes its path into dir
+ * (size bytes). Returns 0, or -1 (errno set) when it cannot.
+ */
+int test_tmpdir_make(char *dir, size_t size, const char *name);
+
+/* Removes dir and everything below it, depth first. Returns 0 or -1. */
+int test_tmpdir_remove(const char *dir);
+
+#endif
