@@ -487,7 +487,6 @@ st_api_gunzip(const char *document_id, const void *in, size_t len,
             plain_too_big(&plain, rc, document_id, err);
             goto out;
         }
-        rc = ST_ERR_DATA;
         if (zrc == Z_STREAM_END && zs.avail_in == 0 && left == 0)
             break;
         if (zrc == Z_STREAM_END) {

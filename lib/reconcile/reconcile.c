@@ -410,7 +410,7 @@ st_reconcile_date(struct st_db *db, const struct st_config *cfg, int32_t date,
     struct st_buf codes, exps, tols;
     char datebuf[ST_DATE_LEN + 1];
     char lookback[24], grace[24];
-    const char *all[P_COUNT];
+    const char *all[P_COUNT] = {NULL};
     int has_seller = 0;
     int in_tx = 0;
     int rc;
