@@ -1,10 +1,11 @@
 # tests/lib.sh: helpers for the shell tests in tests/integration/ and
 # tests/e2e/. Source it; call ok/fail/expect_*; end with `finish`.
-# Each script prints "ok - NAME" or "not ok - NAME" per check and, at the
-# end, "NAME: N passed, N failed".
+# Each script prints "ok - NAME", "not ok - NAME" or "skip - NAME: WHY" per
+# check and, at the end, "NAME: N passed, N failed, N skipped".
 
 T_PASS=0
 T_FAIL=0
+T_SKIP=0
 T_NAME=$(basename "$0" .sh)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
@@ -52,12 +53,13 @@ expect_same() {
         fail "$1" "$(diff "$2" "$3" | head -20)"; fi
 }
 
-# skip NAME WHY: records nothing, says why.
+# skip NAME WHY: counts a check that cannot run here and says why.
 skip() {
+    T_SKIP=$((T_SKIP + 1))
     echo "skip - $1: $2"
 }
 
 finish() {
-    echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+    echo "$T_NAME: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
     [ "$T_FAIL" -eq 0 ]
 }

@@ -1,6 +1,6 @@
 /*
- * test_fx.c: lib/fx, ECB reference rates. Reading both ECB layouts (the
- * history file's `Date,USD,...,` with N/A and the trailing comma, and the
+ * test_fx.c: lib/normalize/fx, ECB reference rates. Reading both ECB layouts
+ * (the history file's `Date,USD,...,` with N/A and the trailing comma, and the
  * daily file's ", " cells and "15 March 2024" date), bad cells as located
  * problems, and lookups: the latest quote on or before the day, weekends,
  * cross rates on the latest day quoting both currencies, the age limit,
@@ -25,6 +25,7 @@
 #include "core/currency.h"
 #include "core/date.h"
 #include "normalize/fx.h"
+#include "skip.h"
 #include "core/banned.h"
 
 #define HIST "../shared/reference/ecb/eurofxref-hist.csv"
@@ -327,7 +328,7 @@ test_ecb_history(void **state)
 
     (void)state;
     if (f == NULL) {
-        skip();
+        SKIP_BECAUSE("no ECB history at " HIST);
         return;
     }
     assert_int_equal(fclose(f), 0);

@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "io/db.h"
 #include "run/run.h"
+#include "skip.h"
 #include "core/banned.h"
 
 static char calls[64]; /* one letter per stage called, in order */
@@ -249,7 +250,8 @@ test_whole_run_then_again(void **state)
     char st[64];
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
@@ -274,7 +276,8 @@ test_resume_at_failed_stage(void **state)
     char st[64];
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     fail_stage = 2;
@@ -303,7 +306,8 @@ test_resume_after_kill(void **state)
     const char *p[2] = {fx ? fx->seller : "", "2026-03-02"};
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
@@ -328,7 +332,8 @@ test_lock_held(void **state)
     struct st_err err;
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     assert_int_equal(st_db_connect("", &other, &err), 0);
@@ -351,7 +356,8 @@ test_nested_transactions(void **state)
     PGresult *res = NULL;
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     assert_int_equal(
@@ -456,7 +462,8 @@ test_dates_overlap(void **state)
     int overlap;
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     clear_runs(fx);
@@ -481,7 +488,8 @@ test_dates_report_fails(void **state)
     char st[256];
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     clear_runs(fx);
@@ -515,7 +523,8 @@ test_dates_stage_fails(void **state)
     char st[256];
 
     if (fx == NULL) {
-        skip();
+        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
+                     "runs it against a throwaway server)");
         return;
     }
     clear_runs(fx);

@@ -1,6 +1,6 @@
 /*
  * test_settlement.c: lib/amazon/settlement, the Amazon Pay settlement report
- * parser. TransactionType -> kind (DESIGN.md section 12, exactly), the preamble
+ * parser. TransactionType -> kind (the README's "Output columns"), the preamble
  * reader the fetch stage uses, typed lines, every validation rule as a
  * located problem, the bounded problem list, out-of-memory at every
  * allocation, the two reference samples of ../shared (skipped when that
@@ -23,6 +23,7 @@
 #include "core/fsutil.h"
 #include "core/money.h"
 #include "amazon/settlement.h"
+#include "skip.h"
 #include "core/banned.h"
 
 #define SAMPLES     "../shared/reference/amazon-pay/*SETTLEMENT*.csv"
@@ -507,7 +508,7 @@ test_reference_samples(void **state)
 
     (void)state;
     if (glob(SAMPLES, 0, NULL, &gl) != 0) {
-        skip(); /* ../shared is not there */
+        SKIP_BECAUSE("no reference samples at " SAMPLES);
         return;
     }
     for (i = 0; i < gl.gl_pathc; i++) {

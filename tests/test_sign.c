@@ -1,7 +1,7 @@
 /*
- * test_sign.c: lib/sign against the Java SDK's 34 vectors (from ../shared,
- * skipped when absent), the project's own vectors in testdata/sign/, and
- * real signatures checked with the public half of the test-only key pair:
+ * test_sign.c: lib/amazon/sign against the Java SDK's 34 vectors (from
+ * ../shared, skipped when absent), the project's own vectors in testdata/sign/,
+ * and real signatures checked with the public half of the test-only key pair:
  * the right salt verifies, the other salt and a forgery must not.
  * Run from the source root (make check does).
  */
@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "amazon/sign.h"
+#include "skip.h"
 #include "core/banned.h"
 
 #define JAVA_VECTORS \
@@ -87,7 +88,7 @@ test_java_vectors(void **state)
     (void)state;
     text = slurp(JAVA_VECTORS, &len);
     if (text == NULL) {
-        skip();
+        SKIP_BECAUSE("no SDK vectors at " JAVA_VECTORS);
         return;
     }
     strip_trailing_comma(text, len);
