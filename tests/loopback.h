@@ -1,6 +1,6 @@
 /*
- * loopback.h: what the tests of lib/http and lib/api share to talk HTTP
- * without a network: a scripted server on 127.0.0.1 (a forked child that
+ * loopback.h: what the tests of lib/io/http and lib/amazon/api share to talk
+ * HTTP without a network: a scripted server on 127.0.0.1 (a forked child that
  * answers each connection with the next canned response and logs every
  * request head), and a fake outside world (a clock that ticks per call,
  * recorded sleeps, no jitter) to inject as the http environment.

@@ -1,6 +1,6 @@
 /*
- * test_api.c: lib/api without the stand-in (the stage is tested end to end
- * against it in tests/integration/fetch_*.sh): the base URL by region,
+ * test_api.c: lib/amazon/api without the stand-in (the stage is tested end to
+ * end against it in tests/integration/fetch_*.sh): the base URL by region,
  * environment and key id, how a base URL splits into host and path prefix,
  * gunzipping a report document, and st_api_download against a scripted
  * loopback server (a forked child answering each connection with the next

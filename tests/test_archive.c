@@ -1,5 +1,5 @@
 /*
- * test_archive.c: lib/archive's content-addressed store (the database half
+ * test_archive.c: lib/io/archive's content-addressed store (the database half
  * is covered by tests/integration/fetch_*.sh): the path layout, a new file
  * written whole, the same bytes again a no-op that leaves the file alone, a
  * damaged archive noticed, an archive that cannot be created, and no

@@ -1,5 +1,5 @@
 /*
- * test_config.c: lib/config. Defaults; the file format (comments, blank
+ * test_config.c: lib/core/config. Defaults; the file format (comments, blank
  * lines, errors naming file and line, unknown keys, integer bounds); the
  * precedence defaults < file < environment < flags with each source
  * recorded; tolerances; libpq's private-key permission rule; secrets masked

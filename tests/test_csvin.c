@@ -1,5 +1,5 @@
 /*
- * test_csvin.c: lib/csvin, the streaming CSV reader. Each case is fed
+ * test_csvin.c: lib/io/csvin, the streaming CSV reader. Each case is fed
  * whole, then again one byte at a time (rows must not depend on where the
  * chunks are cut), and its rows are compared as text: "LINE:f1|f2|...\n"
  * per row, fields with their bytes as they are. The cases cover both the

@@ -1,5 +1,5 @@
 /*
- * test_date.c: lib/date. Calendar dates (leap years, impossible dates),
+ * test_date.c: lib/core/date. Calendar dates (leap years, impossible dates),
  * both of Amazon's timestamp styles plus "+hh:mm" and "Z", malformed
  * timestamps, round trips through format and parse, and instants before
  * 1970. Expected epochs were computed with Python's calendar.timegm.

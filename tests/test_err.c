@@ -1,7 +1,7 @@
 /*
- * test_err.c: lib/err and lib/alloc. Every code has its own text; messages
- * longer than struct st_err's arrays are cut short, never overflowed; NULL
- * error records are accepted; the allocation wrappers check overflow and
+ * test_err.c: lib/core/err and lib/core/alloc. Every code has its own text;
+ * messages longer than struct st_err's arrays are cut short, never overflowed;
+ * NULL error records are accepted; the allocation wrappers check overflow and
  * fail on the Nth call when told to.
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * test_http.c: lib/http against a scripted loopback server (a forked
+ * test_http.c: lib/io/http against a scripted loopback server (a forked
  * child answering each connection with the next canned response,
  * tests/loopback.c), with
  * the clock, the sleep and the jitter injected: nothing really sleeps.
@@ -360,7 +360,7 @@ test_backoff(void **state)
     }
 }
 
-/* Fails each of lib/http's allocations in turn: NOMEM, no leak, then 0. */
+/* Fails each of lib/io/http's allocations in turn: NOMEM, no leak, then 0. */
 static void
 test_alloc_failures(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * test_log.c: lib/log into a memory stream with a pinned clock. Text
+ * test_log.c: lib/core/log into a memory stream with a pinned clock. Text
  * records for a terminal, JSON lines parsed back with jansson (escaping,
  * fields, errors with location, detail, hint and SQLSTATE, bytes that are
  * not UTF-8), level filtering and progress lines; two threads logging at

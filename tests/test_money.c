@@ -1,8 +1,9 @@
 /*
- * test_money.c: lib/money, exact integer money. Parsing at the int64 limits
- * and in 0-, 2-, 3- and 4-decimal currencies, formatting, overflow-checked
- * sums, conversions rounded half-even once (ties both ways, negative ties),
- * cross rates through EUR against hand-computed exact values, and rates.
+ * test_money.c: lib/core/money, exact integer money. Parsing at the int64
+ * limits and in 0-, 2-, 3- and 4-decimal currencies, formatting,
+ * overflow-checked sums, conversions rounded half-even once (ties both ways,
+ * negative ties), cross rates through EUR against hand-computed exact values,
+ * and rates.
  *
  * The expected values of the conversions were computed exactly with
  * rational arithmetic (Python's fractions.Fraction) and rounded half-even

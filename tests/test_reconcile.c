@@ -59,7 +59,8 @@ test_status_names(void **state)
     assert_null(st_reconcile_status_name(ST_RECON_NSTATUS));
 }
 
-/* The statements lib/reconcile.c runs, each embedded and self-describing. */
+/* The statements lib/reconcile/reconcile.c runs, each embedded and
+ * self-describing. */
 static const char *const statements[] = {
     "set_recon_session.sql",
     "upsert_recon_run.sql",

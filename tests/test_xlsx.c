@@ -1,5 +1,5 @@
 /*
- * test_xlsx.c: lib/xlsx, the streaming workbook. A sheet continues on
+ * test_xlsx.c: lib/io/xlsx, the streaming workbook. A sheet continues on
  * "NAME (2)", "NAME (3)" at max_rows; the same cells give the same bytes;
  * bad sheet names and unwritable paths fail with the right codes. The
  * cells themselves are read back by tests/xlsx_check.py (integration).

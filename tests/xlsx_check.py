@@ -77,7 +77,8 @@ def fixture(wb):
             check("%s %s: number format %s" % (ccy, col, fmt),
                   all(c.number_format == fmt for c in cells),
                   [c.number_format for c in cells])
-            # Sum in minor units, exactly: the tie of DESIGN.md section 7.
+            # Sum in minor units, exactly: the tie the README states under
+            # "Statements and output columns".
             exp = len(fmt.split(".")[1]) if "." in fmt else 0
             lines = sum(round(c.value * 10 ** exp) for c in cells)
             total = round(totals[ccy][h[scol] - 1] * 10 ** exp)

@@ -1,6 +1,6 @@
 /*
  * standin.c: a local stand-in of the Amazon Pay Reports API v2, for the
- * end-to-end tests and the demo (DESIGN.md section 9).
+ * end-to-end tests and the demo (README, "What the demo shows").
  *
  * It serves every settlement report (*.csv) of a folder: GET
  * PREFIX/v2/reports (filters reportTypes, processingStatuses, createdSince,
@@ -10,7 +10,7 @@
  * names, which is unsigned and valid for 30 seconds (an expired one gets
  * 403, as an expired S3 presigned URL does). Every API request must carry
  * a valid AMZN-PAY-RSASSA-PSS(-V2) signature for the configured public key,
- * checked with lib/sign exactly as the client builds it; otherwise 401
+ * checked with lib/amazon/sign exactly as the client builds it; otherwise 401
  * {"reasonCode":"InvalidRequestSignature","message":"Unable to verify
  * signature, signing String [...]"}, like Amazon; a signed x-amz-pay-date
  * more than five minutes in the future is 400 InvalidHeaderValue, as

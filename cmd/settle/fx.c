@@ -3,8 +3,8 @@
  *
  * The whole file is checked before anything is kept: one bad cell refuses
  * it (exit 65, each problem as FILE:LINE:COL: message). Importing the same
- * file again changes nothing; see lib/fx.h for how a corrected quote is
- * handled.
+ * file again changes nothing; see lib/normalize/fx.h for how a corrected quote
+ * is handled.
  */
 #include <getopt.h>
 #include <stdio.h>

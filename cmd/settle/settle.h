@@ -17,7 +17,7 @@
 #include "core/err.h"
 #include "core/log.h"
 
-/* sysexits, as DESIGN.md section 8 lists them */
+/* sysexits, as the README's "Exit codes" lists them */
 enum cli_exit {
     EXIT_OK = 0,
     EXIT_DIFFERENT = 1,

@@ -516,7 +516,7 @@ out:
 
 /*
  * Get Report Document: its URL into url, *gzip 1 when compressionAlgorithm
- * is "GZIP". A 202 answer ("not ready") is asked again with lib/http's
+ * is "GZIP". A 202 answer ("not ready") is asked again with lib/io/http's
  * backoff, up to max_attempts answers in all.
  */
 static int

@@ -11,7 +11,7 @@
  *
  * Get Report Document may answer HTTP 202 ("not ready yet": undocumented,
  * seen in one integration, amazon-pay.md 5.5). That answer is asked again
- * with lib/http's backoff (st_http_backoff_ms, the same jitter, sleep and
+ * with lib/io/http's backoff (st_http_backoff_ms, the same jitter, sleep and
  * clock), up to http->max_attempts times in all; then ST_ERR_TEMPFAIL
  * (exit 75, like 429 past the retries: safe to run again later).
  *
@@ -22,9 +22,9 @@
  * is of the report content; the transport compression is not kept. Any
  * other value is ST_ERR_DATA.
  *
- * Every API request is signed afresh per attempt (lib/sign) with the five
- * headers accept, content-type, x-amz-pay-date, x-amz-pay-host and
- * x-amz-pay-region; retries and errors are lib/http's. The URL sent and
+ * Every API request is signed afresh per attempt (lib/amazon/sign) with the
+ * five headers accept, content-type, x-amz-pay-date, x-amz-pay-host and
+ * x-amz-pay-region; retries and errors are lib/io/http's. The URL sent and
  * the canonical query are built by the same encoder, so they always agree.
  *
  * The base URL is api_base_url when set, else
@@ -120,7 +120,7 @@ int st_api_list_reports(struct st_api *api, const char *report_type,
  * report; anything else is ST_ERR_DATA. The body, compressed or not, and
  * the gunzipped report are each capped at data's room (max - len):
  * ST_ERR_TOOLONG beyond. Returns 0, ST_ERR_TEMPFAIL when the document is
- * still not ready after the attempts, or lib/http's errors. On error
+ * still not ready after the attempts, or lib/io/http's errors. On error
  * nothing of the document is appended.
  */
 int st_api_download(struct st_api *api, const char *document_id,

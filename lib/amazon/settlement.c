@@ -1,7 +1,7 @@
 /*
  * settlement.c: Amazon Pay settlement reports, row by row.
  *
- * The parser is a small state machine over the rows lib/csvin delivers:
+ * The parser is a small state machine over the rows lib/io/csvin delivers:
  * preamble rows until the header, then body rows. Validation never stops
  * at the first problem: a file is refused as a whole, and the person who
  * fixes it wants to see every problem (the first ST_PROBLEMS_KEEP of

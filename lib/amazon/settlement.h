@@ -8,7 +8,7 @@
  * TransactionPostedDate, then one body row per money movement. Columns are
  * mapped by header name: all 15 documented names are required, extra
  * columns are warned about and ignored, the header's empty trailing field
- * is ignored. The parser is a push parser on lib/csvin, so memory stays
+ * is ignored. The parser is a push parser on lib/io/csvin, so memory stays
  * bounded whatever the file size.
  *
  * Each body row becomes a struct st_settlement_line: dates in UTC epoch
@@ -165,7 +165,7 @@ int st_settlement_finish(struct st_settlement *r, struct st_err *err);
 /*
  * Reads the whole report from fd (from its offset) instead of feed and
  * finish, with reading and CSV parsing on a second thread while lines are
- * validated and handed out on this one (lib/csvin st_csvin_read_fd).
+ * validated and handed out on this one (lib/io/csvin st_csvin_read_fd).
  * chunk_fn (may be NULL) sees every block read, on that thread. Returns
  * like st_settlement_finish; ST_ERR_IO when reading fails.
  */

@@ -89,8 +89,8 @@ void st_sign_encode(const char *s, size_t n, int keep_slash,
 /*
  * Appends the canonical query string of params to out (empty for none):
  * encoded name=value pairs sorted by name, then value, joined by '&'. The
- * URL sent must carry exactly this string, so lib/api.c uses it for both.
- * Returns 0, ST_ERR_NOMEM or out's sticky error.
+ * URL sent must carry exactly this string, so lib/amazon/api.c uses it for
+ * both. Returns 0, ST_ERR_NOMEM or out's sticky error.
  */
 int st_sign_query(const struct st_sign_pair *params, size_t nparams,
                   struct st_buf *out, struct st_err *err);

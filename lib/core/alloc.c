@@ -9,7 +9,7 @@
 #include "core/banned.h"
 
 /*
- * Atomic: lib/csvin's reader thread allocates (libcsv growing a buffer)
+ * Atomic: lib/io/csvin's reader thread allocates (libcsv growing a buffer)
  * while the calling thread does too.
  */
 static _Atomic long fail_at; /* 0 = never fail */

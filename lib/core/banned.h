@@ -2,9 +2,9 @@
  * banned.h: C library functions that settle does not use, made into compile
  * errors. Included last by every .c file in lib/ and cmd/.
  *
- * Instead use: struct st_buf (lib/buf.h) or memcpy with explicit lengths for
- * strings, snprintf with its result checked, our bounded number parsers, and
- * gmtime_r. See ../shared/STYLE.md R8.
+ * Instead use: struct st_buf (lib/core/buf.h) or memcpy with explicit lengths
+ * for strings, snprintf with its result checked, our bounded number parsers,
+ * and gmtime_r. See ../shared/STYLE.md R8.
  */
 #ifndef ST_BANNED_H
 #define ST_BANNED_H

@@ -2,7 +2,7 @@
  * currency.h: ISO 4217 currencies and their minor units.
  *
  * The table is generated from ISO 4217 List One by ops/gen-currencies into
- * lib/currency_table.c (committed); st_currency_edition names the list's
+ * lib/core/currency_table.c (committed); st_currency_edition names the list's
  * publication date. A code that is not in the table is not money settle can
  * book: callers report it as an unknown currency naming code, file and line.
  * Entries are static: pointers returned here live for the whole program.

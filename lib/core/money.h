@@ -1,7 +1,7 @@
 /*
  * money.h: exact money. An amount is an int64_t count of minor units of its
  * currency (cents for USD, yen for JPY, fils for BHD); a currency's exponent
- * comes from lib/currency.h. No function here uses floating point.
+ * comes from lib/core/currency.h. No function here uses floating point.
  *
  * Parsing accepts [-]digits[.digits] only (and ',' thousands groups when
  * asked), refuses more non-zero decimals than the currency has, and checks

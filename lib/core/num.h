@@ -1,6 +1,6 @@
 /*
  * num.h: the bounded integer parser every settings file, template and
- * database value goes through. Money has its own parser (lib/money.h),
+ * database value goes through. Money has its own parser (lib/core/money.h),
  * which knows decimals and currencies.
  */
 #ifndef ST_NUM_H

@@ -6,7 +6,7 @@
  * configured time zone, falls on D (computed by PostgreSQL, as
  * settle.raw_report.business_date is). st_fetch_date() picks up the reports
  * of D for cfg->seller_id from the Reports API or from a folder of
- * hand-downloaded *.csv files and archives them (lib/archive); what is
+ * hand-downloaded *.csv files and archives them (lib/io/archive); what is
  * already archived is left alone, so fetching a date twice adds nothing.
  *
  * API source: the COMPLETED settlement reports created from D-1 00:00 UTC
@@ -36,7 +36,7 @@
 
 struct st_fetch_opts {
     const char *source; /* "api" or "dir:PATH"; NULL means "api" */
-    /* first retry delay in ms, or < 0 for lib/http's default (tests) */
+    /* first retry delay in ms, or < 0 for lib/io/http's default (tests) */
     int64_t backoff_base_ms;
     /* clock, sleep and jitter; NULL for the real ones */
     const struct st_http_env *env;

@@ -2,7 +2,7 @@
  * db.h: settle's one door to PostgreSQL (libpq).
  *
  * A struct st_db is one connection. Queries are files of sql/ embedded at
- * build time (lib/sqltext.h), run with text parameters through
+ * build time (lib/io/sqltext.h), run with text parameters through
  * PQexecParams; every result is checked against the status the caller
  * expects. Errors carry libpq's primary message, detail, hint and SQLSTATE
  * into struct st_err, and map to ST_ERR_* codes:

@@ -1,6 +1,6 @@
 /*
  * fuzz_amount.c: libFuzzer target for the exact-number parsers: amounts
- * (lib/money, with and without thousands separators, exponents 0..4),
+ * (lib/core/money, with and without thousands separators, exponents 0..4),
  * ECB rates and report date-times. Beyond "no crash" it checks a round
  * trip: an amount that parses, formatted and parsed again, is the same
  * number; a date-time that parses formats as a valid UTC instant.

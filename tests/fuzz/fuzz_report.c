@@ -1,6 +1,6 @@
 /*
  * fuzz_report.c: libFuzzer target for the settlement report parser
- * (lib/report on lib/csvin). The input is a report; its first byte also
+ * (lib/report on lib/io/csvin). The input is a report; its first byte also
  * picks where the input is cut into two feeds, so that chunk boundaries
  * (inside a BOM, a quote, a CRLF) are explored too. Each input is parsed
  * with lines handed out and checked against the invariants the parser
