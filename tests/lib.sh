@@ -53,6 +53,37 @@ expect_same() {
         fail "$1" "$(diff "$2" "$3" | head -20)"; fi
 }
 
+# own_database NAME SELLER: a database of the test's own (NAME_<pid>),
+# dropped at exit, migrated, with settle configured for SELLER through the
+# environment only. Ends the script (with a failure) when it cannot.
+own_database() {
+    T_DB=${1}_$$
+    if ! psql -q -d postgres -c "CREATE DATABASE $T_DB" >/dev/null; then
+        fail "create database $T_DB"
+        finish
+        exit 1
+    fi
+    trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $T_DB" \
+        >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+    export PGDATABASE=$T_DB
+    unset SETTLE_CONFIG
+    export SETTLE_DATABASE=
+    export SETTLE_SELLER_ID=$2
+    run "$SETTLE" db migrate
+    expect_rc "migrate" 0
+}
+
+# demo_books CONF DB: settle's schema in DB (configured by CONF), the
+# reference ledger holding the demo's ledger, and the demo's rates.
+demo_books() {
+    "$SETTLE" --config "$1" -q db migrate &&
+        psql -q -d "$2" -v ON_ERROR_STOP=1 \
+            -f "$TOP/sql/ledger/reference.sql" >/dev/null &&
+        psql -q -d "$2" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/import.sql" \
+            <"$TOP/testdata/demo/ledger.csv" >/dev/null &&
+        "$SETTLE" --config "$1" -q fx import "$TOP/testdata/demo/eurofxref.csv"
+}
+
 # skip NAME WHY: counts a check that cannot run here and says why.
 skip() {
     T_SKIP=$((T_SKIP + 1))

@@ -10,22 +10,8 @@
 
 FIX=$TOP/testdata/report
 EXP=$FIX/expected
-DB=settle_report_$$
 PY=/usr/bin/python3
-
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null || {
-    fail "create database"
-    finish
-    exit 1
-}
-trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-export PGDATABASE=$DB
-unset SETTLE_CONFIG
-export SETTLE_DATABASE=
-export SETTLE_SELLER_ID=A1TESTSELLER
-
-run "$SETTLE" db migrate
-expect_rc "migrate" 0
+own_database settle_report A1TESTSELLER
 run psql -q -v ON_ERROR_STOP=1 -f "$FIX/fixture.sql"
 expect_rc "load fixture" 0
 

@@ -12,21 +12,7 @@
 case "$BUILD" in */san) skip "heavy report" "not under sanitizers"
     finish; exit 0 ;; esac
 FIX=$TOP/testdata/report
-DB=settle_heavy_$$
-
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null || {
-    fail "create database"
-    finish
-    exit 1
-}
-trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-export PGDATABASE=$DB
-unset SETTLE_CONFIG
-export SETTLE_DATABASE=
-export SETTLE_SELLER_ID=HEAVY
-
-run "$SETTLE" db migrate
-expect_rc "migrate" 0
+own_database settle_heavy HEAVY
 run psql -q -v ON_ERROR_STOP=1 -f "$FIX/heavy.sql"
 expect_rc "load 1,100,000 lines" 0
 

@@ -35,11 +35,7 @@ setup_db() {
         echo "metrics_file = $T_TMP/$1/settle.prom"
     } > "$T_TMP/$1.conf"
     mkdir -p "$T_TMP/$1"
-    "$SETTLE" --config "$T_TMP/$1.conf" -q db migrate &&
-        psql -q -d "$db" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/reference.sql" >/dev/null &&
-        psql -q -d "$db" -v ON_ERROR_STOP=1 -f "$TOP/sql/ledger/import.sql" \
-            <"$demo/ledger.csv" >/dev/null &&
-        "$SETTLE" --config "$T_TMP/$1.conf" -q fx import "$demo/eurofxref.csv"
+    demo_books "$T_TMP/$1.conf" "$db"
 }
 
 # same_cutoffs NAME: gives NAME's dates the ledger cutoffs of database se
