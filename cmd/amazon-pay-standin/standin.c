@@ -316,6 +316,94 @@ record(struct standin *s, const char *sts, size_t n, const char *sig)
 }
 
 /*
+ * The value of KEY= (which the header has) in an Authorization header, up
+ * to the next ", ", into out: 0, or -1 when it is longer than size - 1.
+ */
+static int
+auth_field(const char *auth, const char *key, char *out, size_t size)
+{
+    const char *p = strstr(auth, key) + strlen(key);
+    size_t n = strcspn(p, ", ");
+
+    if (n >= size)
+        return -1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/*
+ * The algorithm, the signed header names (in names) and the signature of
+ * an Authorization header: 0, or -1 with the reason in why.
+ */
+static int
+parse_auth(const char *auth, enum st_sign_alg *alg, char *names,
+           size_t names_size, char *sig, size_t sig_size, struct st_buf *why)
+{
+    char algname[64];
+    struct st_err err;
+    size_t n;
+
+    if (auth == NULL) {
+        st_buf_addstr(why, "missing Authorization header");
+        return -1;
+    }
+    n = strcspn(auth, " ");
+    if (n >= sizeof(algname)) {
+        st_buf_addstr(why, "bad Authorization header");
+        return -1;
+    }
+    memcpy(algname, auth, n);
+    algname[n] = '\0';
+    if (st_sign_alg_parse(algname, alg, &err) != 0) {
+        st_buf_addf(why, "unknown algorithm %s", algname);
+        return -1;
+    }
+    if (strstr(auth, "SignedHeaders=") == NULL ||
+        strstr(auth, "Signature=") == NULL ||
+        strstr(auth, "PublicKeyId=") == NULL) {
+        st_buf_addstr(why, "bad Authorization header");
+        return -1;
+    }
+    if (auth_field(auth, "SignedHeaders=", names, names_size) != 0) {
+        st_buf_addstr(why, "too many signed headers");
+        return -1;
+    }
+    if (auth_field(auth, "Signature=", sig, sig_size) != 0) {
+        st_buf_addstr(why, "signature too long");
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The request's values of the signed headers (names, ';'-separated, cut
+ * in place) into h[]: 0, or -1 with the reason in why.
+ */
+static int
+signed_headers(struct MHD_Connection *c, char *names, struct st_sign_pair *h,
+               size_t max, size_t *nh, struct st_buf *why)
+{
+    char *save = NULL;
+    char *tok;
+
+    *nh = 0;
+    for (tok = strtok_r(names, ";", &save); tok != NULL;
+         tok = strtok_r(NULL, ";", &save)) {
+        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, tok);
+
+        if (*nh >= max || v == NULL) {
+            st_buf_addf(why, "signed header %s missing", tok);
+            return -1;
+        }
+        h[*nh].name = tok;
+        h[*nh].value = v;
+        (*nh)++;
+    }
+    return 0;
+}
+
+/*
  * Checks the Authorization header of a request: 0 when it verifies;
  * otherwise fills why (the message of the 401).
  */
@@ -325,9 +413,6 @@ verify(struct standin *s, struct MHD_Connection *c, const char *method,
 {
     const char *auth =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    const char *p;
-    const char *q;
-    char algname[64];
     char names[1024];
     char sig[1024];
     struct st_sign_pair h[16];
@@ -337,62 +422,14 @@ verify(struct standin *s, struct MHD_Connection *c, const char *method,
     struct st_buf canon;
     struct st_buf sts;
     struct st_err err;
-    char *save = NULL;
-    char *tok;
-    size_t n;
     int rc = -1;
 
     st_buf_init(&canon, 1 << 20);
     st_buf_init(&sts, 1 << 20);
-    if (auth == NULL) {
-        st_buf_addstr(why, "missing Authorization header");
+    if (parse_auth(auth, &alg, names, sizeof(names), sig, sizeof(sig), why) !=
+            0 ||
+        signed_headers(c, names, h, sizeof(h) / sizeof(h[0]), &nh, why) != 0)
         goto out;
-    }
-    n = strcspn(auth, " ");
-    if (n >= sizeof(algname)) {
-        st_buf_addstr(why, "bad Authorization header");
-        goto out;
-    }
-    memcpy(algname, auth, n);
-    algname[n] = '\0';
-    if (st_sign_alg_parse(algname, &alg, &err) != 0) {
-        st_buf_addf(why, "unknown algorithm %s", algname);
-        goto out;
-    }
-    p = strstr(auth, "SignedHeaders=");
-    q = strstr(auth, "Signature=");
-    if (p == NULL || q == NULL || strstr(auth, "PublicKeyId=") == NULL) {
-        st_buf_addstr(why, "bad Authorization header");
-        goto out;
-    }
-    p += strlen("SignedHeaders=");
-    n = strcspn(p, ", ");
-    if (n >= sizeof(names)) {
-        st_buf_addstr(why, "too many signed headers");
-        goto out;
-    }
-    memcpy(names, p, n);
-    names[n] = '\0';
-    q += strlen("Signature=");
-    n = strcspn(q, ", ");
-    if (n >= sizeof(sig)) {
-        st_buf_addstr(why, "signature too long");
-        goto out;
-    }
-    memcpy(sig, q, n);
-    sig[n] = '\0';
-    for (tok = strtok_r(names, ";", &save); tok != NULL;
-         tok = strtok_r(NULL, ";", &save)) {
-        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, tok);
-
-        if (nh >= sizeof(h) / sizeof(h[0]) || v == NULL) {
-            st_buf_addf(why, "signed header %s missing", tok);
-            goto out;
-        }
-        h[nh].name = tok;
-        h[nh].value = v;
-        nh++;
-    }
     memset(&req, 0, sizeof(req));
     req.method = method;
     req.path = path;
@@ -662,6 +699,80 @@ download(struct MHD_Connection *c, struct standin *s, const char *url,
     return ret;
 }
 
+/*
+ * What Amazon checks before it serves a request: the signature and
+ * x-amz-pay-date; then the injected faults. Returns 1 with *ret set when
+ * it answered the request, 0 to serve it.
+ */
+static int
+gatekeep(struct MHD_Connection *c, struct standin *s, const char *method,
+         const char *url, const struct args *a, enum MHD_Result *ret)
+{
+    struct st_buf why;
+    char retry[32];
+    int64_t d;
+    int n;
+
+    st_buf_init(&why, 1 << 20);
+    if (verify(s, c, method, url, a, &why) != 0) {
+        *ret = send_error(c, s, method, url, 401, "InvalidRequestSignature",
+                          why.data);
+        st_buf_release(&why);
+        return 1;
+    }
+    st_buf_release(&why);
+    /* like Amazon: "x-amz-pay-date ... should not be in future" */
+    d = parse_basic(
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-amz-pay-date"));
+    if (d < 0 || d > (int64_t)time(NULL) + 300) {
+        *ret = send_error(c, s, method, url, 400, "InvalidHeaderValue",
+                          "x-amz-pay-date is missing, malformed or in "
+                          "the future");
+        return 1;
+    }
+    if (take_fault(s, &s->fail_429)) {
+        n = snprintf(retry, sizeof(retry), "%ld", s->retry_after);
+        *ret = send_text(c, s, method, url, 429, "application/json",
+                         "{\"reasonCode\":\"TooManyRequests\",\"message\":"
+                         "\"The request was throttled\"}",
+                         n > 0 && (size_t)n < sizeof(retry) ? retry : NULL);
+        return 1;
+    }
+    if (take_fault(s, &s->fail_500))
+        *ret = send_error(c, s, method, url, 500, "InternalServerError",
+                          "injected fault");
+    else if (take_fault(s, &s->fail_503))
+        *ret = send_error(c, s, method, url, 503, "ServiceUnavailable",
+                          "injected fault");
+    else
+        return 0;
+    return 1;
+}
+
+/* A request that passed the gate: rest is what follows PREFIX/v2. */
+static enum MHD_Result
+route(struct MHD_Connection *c, struct standin *s, const char *method,
+      const char *url, const char *rest, const struct args *a)
+{
+    if (strcmp(method, "GET") != 0)
+        return send_error(c, s, method, url, 405, "InvalidRequest",
+                          "only GET is served");
+    if (strcmp(rest, "/reports") == 0)
+        return list_reports(c, s, url, a);
+    if (strncmp(rest, "/reports/", 9) == 0) {
+        const struct report *r = find_report(s, rest + 9, 0);
+
+        if (r == NULL)
+            return send_error(c, s, method, url, 404, "ResourceNotFound",
+                              "no such report");
+        return send_json(c, s, method, url, 200, report_json(r));
+    }
+    if (strncmp(rest, "/report-documents/", 18) == 0)
+        return get_document(c, s, url, rest + 18);
+    return send_error(c, s, method, url, 404, "ResourceNotFound",
+                      "no such resource");
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size,
@@ -669,10 +780,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 {
     struct standin *s = cls;
     struct args a;
-    struct st_buf why;
-    const char *rest;
     size_t plen = strlen(s->prefix);
-    char retry[32];
     enum MHD_Result ret;
 
     (void)version;
@@ -696,56 +804,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
         strncmp(url + plen, "/v2/", 4) != 0)
         return send_error(c, s, method, url, 404, "ResourceNotFound",
                           "no such resource");
-    rest = url + plen + 3; /* "/reports..." */
-    st_buf_init(&why, 1 << 20);
-    if (verify(s, c, method, url, &a, &why) != 0) {
-        ret = send_error(c, s, method, url, 401, "InvalidRequestSignature",
-                         why.data);
-        st_buf_release(&why);
+    if (gatekeep(c, s, method, url, &a, &ret))
         return ret;
-    }
-    st_buf_release(&why);
-    {
-        /* like Amazon: "x-amz-pay-date ... should not be in future" */
-        int64_t d = parse_basic(
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-amz-pay-date"));
-
-        if (d < 0 || d > (int64_t)time(NULL) + 300)
-            return send_error(c, s, method, url, 400, "InvalidHeaderValue",
-                              "x-amz-pay-date is missing, malformed or in "
-                              "the future");
-    }
-    if (take_fault(s, &s->fail_429)) {
-        int n = snprintf(retry, sizeof(retry), "%ld", s->retry_after);
-
-        return send_text(c, s, method, url, 429, "application/json",
-                         "{\"reasonCode\":\"TooManyRequests\",\"message\":"
-                         "\"The request was throttled\"}",
-                         n > 0 && (size_t)n < sizeof(retry) ? retry : NULL);
-    }
-    if (take_fault(s, &s->fail_500))
-        return send_error(c, s, method, url, 500, "InternalServerError",
-                          "injected fault");
-    if (take_fault(s, &s->fail_503))
-        return send_error(c, s, method, url, 503, "ServiceUnavailable",
-                          "injected fault");
-    if (strcmp(method, "GET") != 0)
-        return send_error(c, s, method, url, 405, "InvalidRequest",
-                          "only GET is served");
-    if (strcmp(rest, "/reports") == 0)
-        return list_reports(c, s, url, &a);
-    if (strncmp(rest, "/reports/", 9) == 0) {
-        const struct report *r = find_report(s, rest + 9, 0);
-
-        if (r == NULL)
-            return send_error(c, s, method, url, 404, "ResourceNotFound",
-                              "no such report");
-        return send_json(c, s, method, url, 200, report_json(r));
-    }
-    if (strncmp(rest, "/report-documents/", 18) == 0)
-        return get_document(c, s, url, rest + 18);
-    return send_error(c, s, method, url, 404, "ResourceNotFound",
-                      "no such resource");
+    return route(c, s, method, url, url + plen + 3, &a);
 }
 
 static int
@@ -872,108 +933,97 @@ parse_long(const char *opt, const char *v, long lo, long hi, long *out)
     return 0;
 }
 
-int
-main(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"reports", required_argument, NULL, 'r'},
-        {"public-key", required_argument, NULL, 'k'},
-        {"port", required_argument, NULL, 'p'},
-        {"port-file", required_argument, NULL, 'P'},
-        {"prefix", required_argument, NULL, 'x'},
-        {"created-delay", required_argument, NULL, 'c'},
-        {"page-cap", required_argument, NULL, 'C'},
-        {"fail-429", required_argument, NULL, '4'},
-        {"retry-after", required_argument, NULL, 'a'},
-        {"fail-500", required_argument, NULL, '5'},
-        {"fail-503", required_argument, NULL, '3'},
-        {"expire-urls", required_argument, NULL, 'e'},
-        {"cut-body", required_argument, NULL, 'u'},
-        {"slow-ms", required_argument, NULL, 's'},
-        {"not-ready", required_argument, NULL, 'N'},
-        {"gzip", no_argument, NULL, 'z'},
-        {"record", required_argument, NULL, 'R'},
-        {"log", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct standin s;
-    struct sockaddr_in addr;
-    struct MHD_Daemon *d = NULL;
-    const union MHD_DaemonInfo *info;
-    const char *dir = NULL;
-    const char *key = NULL;
-    const char *port_file = NULL;
-    struct st_err err;
-    long port = 0;
-    long delay = 7200;
-    int status = 1;
+struct standin_args {
+    const char *dir;
+    const char *key;
+    const char *port_file;
+    long port;
+    long delay;
+};
+
+/* An option taking a bounded integer, and where it goes. */
+struct num_opt {
     int c;
-    size_t i;
+    const char *name;
+    long lo, hi;
+    long *out;
+};
 
-    memset(&s, 0, sizeof(s));
-    s.prefix = "/live";
-    s.retry_after = 1;
-    pthread_mutex_init(&s.lock, NULL);
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        int bad = 0;
+static const struct option long_opts[] = {
+    {"reports", required_argument, NULL, 'r'},
+    {"public-key", required_argument, NULL, 'k'},
+    {"port", required_argument, NULL, 'p'},
+    {"port-file", required_argument, NULL, 'P'},
+    {"prefix", required_argument, NULL, 'x'},
+    {"created-delay", required_argument, NULL, 'c'},
+    {"page-cap", required_argument, NULL, 'C'},
+    {"fail-429", required_argument, NULL, '4'},
+    {"retry-after", required_argument, NULL, 'a'},
+    {"fail-500", required_argument, NULL, '5'},
+    {"fail-503", required_argument, NULL, '3'},
+    {"expire-urls", required_argument, NULL, 'e'},
+    {"cut-body", required_argument, NULL, 'u'},
+    {"slow-ms", required_argument, NULL, 's'},
+    {"not-ready", required_argument, NULL, 'N'},
+    {"gzip", no_argument, NULL, 'z'},
+    {"record", required_argument, NULL, 'R'},
+    {"log", required_argument, NULL, 'l'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
 
+/* Options into s and a: -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
+{
+    const struct num_opt nums[] = {
+        {'p', "--port", 0, 65535, &a->port},
+        {'c', "--created-delay", 0, 864000, &a->delay},
+        {'C', "--page-cap", 0, 100, &s->page_cap},
+        {'4', "--fail-429", 0, 1000000, &s->fail_429},
+        {'a', "--retry-after", 0, 3600, &s->retry_after},
+        {'5', "--fail-500", 0, 1000000, &s->fail_500},
+        {'3', "--fail-503", 0, 1000000, &s->fail_503},
+        {'e', "--expire-urls", 0, 1000000, &s->expire_urls},
+        {'u', "--cut-body", 0, 1000000, &s->cut_body},
+        {'s', "--slow-ms", 0, 60000, &s->slow_ms},
+        {'N', "--not-ready", 0, 1000000, &s->not_ready},
+    };
+    size_t k;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        for (k = 0; k < sizeof(nums) / sizeof(nums[0]); k++)
+            if (nums[k].c == c)
+                break;
+        if (k < sizeof(nums) / sizeof(nums[0])) {
+            if (parse_long(nums[k].name, optarg, nums[k].lo, nums[k].hi,
+                           nums[k].out) != 0)
+                return 64;
+            continue;
+        }
         switch (c) {
         case 'r':
-            dir = optarg;
+            a->dir = optarg;
             break;
         case 'k':
-            key = optarg;
-            break;
-        case 'p':
-            bad = parse_long("--port", optarg, 0, 65535, &port);
+            a->key = optarg;
             break;
         case 'P':
-            port_file = optarg;
+            a->port_file = optarg;
             break;
         case 'x':
-            s.prefix = optarg;
-            break;
-        case 'c':
-            bad = parse_long("--created-delay", optarg, 0, 864000, &delay);
-            break;
-        case 'C':
-            bad = parse_long("--page-cap", optarg, 0, 100, &s.page_cap);
-            break;
-        case '4':
-            bad = parse_long("--fail-429", optarg, 0, 1000000, &s.fail_429);
-            break;
-        case 'a':
-            bad = parse_long("--retry-after", optarg, 0, 3600, &s.retry_after);
-            break;
-        case '5':
-            bad = parse_long("--fail-500", optarg, 0, 1000000, &s.fail_500);
-            break;
-        case '3':
-            bad = parse_long("--fail-503", optarg, 0, 1000000, &s.fail_503);
-            break;
-        case 'e':
-            bad =
-                parse_long("--expire-urls", optarg, 0, 1000000, &s.expire_urls);
-            break;
-        case 'u':
-            bad = parse_long("--cut-body", optarg, 0, 1000000, &s.cut_body);
-            break;
-        case 's':
-            bad = parse_long("--slow-ms", optarg, 0, 60000, &s.slow_ms);
-            break;
-        case 'N':
-            bad = parse_long("--not-ready", optarg, 0, 1000000, &s.not_ready);
+            s->prefix = optarg;
             break;
         case 'z':
-            s.gzip = 1;
+            s->gzip = 1;
             break;
         case 'R':
-            s.record_dir = optarg;
+            s->record_dir = optarg;
             break;
         case 'l':
-            s.log = fopen(optarg, "a");
-            if (s.log == NULL) {
+            s->log = fopen(optarg, "a");
+            if (s->log == NULL) {
                 fprintf(stderr, "amazon-pay-standin: cannot open '%s'\n",
                         optarg);
                 return 73;
@@ -986,20 +1036,22 @@ main(int argc, char **argv)
             usage(stderr);
             return 64;
         }
-        if (bad)
-            return 64;
     }
-    if (dir == NULL || key == NULL || optind != argc) {
+    if (a->dir == NULL || a->key == NULL || optind != argc) {
         usage(stderr);
         return 64;
     }
-    s.created_delay = delay;
-    if (st_sign_pubkey_load(key, &s.pub, &err) != 0) {
-        fprintf(stderr, "amazon-pay-standin: %s\n", err.msg);
-        return 66;
-    }
-    if (load_reports(&s, dir) != 0)
-        goto out;
+    return -1;
+}
+
+/* The HTTP server on 127.0.0.1:port (0: any free port), or NULL. */
+static struct MHD_Daemon *
+start(struct standin *s, long port)
+{
+    struct sockaddr_in addr;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
@@ -1007,55 +1059,95 @@ main(int argc, char **argv)
     if (signal(SIGTERM, on_signal) == SIG_ERR ||
         signal(SIGINT, on_signal) == SIG_ERR ||
         signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        goto out;
+        return NULL;
     d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
             MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR,
+        (uint16_t)port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "amazon-pay-standin: cannot listen on port %ld\n",
                 port);
-        goto out;
+        return NULL;
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    s.port = info != NULL ? info->port : (unsigned)port;
-    printf("%u\n", s.port);
-    if (fflush(stdout) != 0)
-        goto out;
-    if (port_file != NULL) {
-        char tmp[4096];
-        FILE *f;
-        int n = snprintf(tmp, sizeof(tmp), "%s.tmp", port_file);
+    s->port = info != NULL ? info->port : (unsigned)port;
+    return d;
+}
 
-        /* written whole, then renamed, so a reader never sees half */
-        if (n < 0 || (size_t)n >= sizeof(tmp) ||
-            (f = fopen(tmp, "w")) == NULL) {
-            fprintf(stderr, "amazon-pay-standin: cannot write '%s'\n",
-                    port_file);
-            goto out;
-        }
-        fprintf(f, "%u\n", s.port);
-        if (fclose(f) != 0 || rename(tmp, port_file) != 0)
-            goto out;
+/*
+ * The port the server listens on, on stdout and, with --port-file, in that
+ * file (written whole and renamed, so a reader never sees half of it).
+ */
+static int
+announce(const struct standin *s, const char *port_file)
+{
+    char line[16];
+    struct st_err err;
+    int n = snprintf(line, sizeof(line), "%u\n", s->port);
+
+    fputs(line, stdout);
+    if (fflush(stdout) != 0)
+        return -1;
+    if (port_file != NULL &&
+        st_file_write_atomic(port_file, line, (size_t)n, &err) != 0) {
+        fprintf(stderr, "amazon-pay-standin: cannot write '%s': %s\n",
+                port_file, err.msg);
+        return -1;
     }
+    return 0;
+}
+
+static void
+release(struct standin *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        st_free(s->reports[i].id);
+        st_free(s->reports[i].doc_id);
+        st_free(s->reports[i].data);
+        st_free(s->reports[i].gz);
+    }
+    st_free(s->reports);
+    st_sign_key_free(s->pub);
+    pthread_mutex_destroy(&s->lock);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct standin s;
+    struct standin_args a = {.delay = 7200};
+    struct MHD_Daemon *d = NULL;
+    struct st_err err;
+    int status;
+
+    memset(&s, 0, sizeof(s));
+    s.prefix = "/live";
+    s.retry_after = 1;
+    pthread_mutex_init(&s.lock, NULL);
+    if ((status = parse_args(argc, argv, &s, &a)) >= 0)
+        goto out;
+    s.created_delay = a.delay;
+    status = 1;
+    if (st_sign_pubkey_load(a.key, &s.pub, &err) != 0) {
+        fprintf(stderr, "amazon-pay-standin: %s\n", err.msg);
+        status = 66;
+        goto out;
+    }
+    if (load_reports(&s, a.dir) != 0 || (d = start(&s, a.port)) == NULL ||
+        announce(&s, a.port_file) != 0)
+        goto out;
     while (!stop)
         pause();
     status = 0;
 out:
     if (d != NULL)
         MHD_stop_daemon(d);
-    for (i = 0; i < s.n; i++) {
-        st_free(s.reports[i].id);
-        st_free(s.reports[i].doc_id);
-        st_free(s.reports[i].data);
-        st_free(s.reports[i].gz);
-    }
-    st_free(s.reports);
-    st_sign_key_free(s.pub);
     if (s.log != NULL && fclose(s.log) != 0)
         status = 74;
-    pthread_mutex_destroy(&s.lock);
+    release(&s);
     return status;
 }

@@ -21,23 +21,11 @@ usage(FILE *out)
 int
 cmd_config(struct st_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct st_buf out;
-    int c;
+    int rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (optind + 1 != argc || strcmp(argv[optind], "show") != 0)
-        return cli_usage_error("config", "want 'config show'");
+    if ((rc = cli_verb(argc, argv, "show", 0, "config show", usage)) >= 0)
+        return rc;
     st_buf_init(&out, 1 << 20);
     st_config_show(&cli->cfg, &out);
     if (st_buf_error(&out) != 0) {

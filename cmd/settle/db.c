@@ -25,26 +25,13 @@ usage(FILE *out)
 int
 cmd_db(struct st_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct st_db *db = NULL;
     int applied = 0;
     int version = 0;
     int rc;
-    int c;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (optind + 1 != argc || strcmp(argv[optind], "migrate") != 0)
-        return cli_usage_error("db", "want 'db migrate'");
+    if ((rc = cli_verb(argc, argv, "migrate", 0, "db migrate", usage)) >= 0)
+        return rc;
     rc = st_db_connect(cli->cfg.database, &db, &cli->err);
     if (rc == 0)
         rc = st_db_migrate(db, &cli->log, &applied, &cli->err);

@@ -119,8 +119,16 @@ close_case(struct st_cli *cli, const char *case_id, const char *outcome,
     return rc;
 }
 
-int
-cmd_disputes(struct st_cli *cli, int argc, char **argv)
+struct disputes_args {
+    const char *date_arg;
+    const char *outcome;
+    const char *note;
+    int open_only;
+};
+
+/* Returns -1 to go on (argv[optind] is "close" or nothing), else the status. */
+static int
+parse_args(struct st_cli *cli, int argc, char **argv, struct disputes_args *a)
 {
     static const struct option opts[] = {
         {"open", no_argument, NULL, 'O'},
@@ -131,27 +139,22 @@ cmd_disputes(struct st_cli *cli, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *date_arg = NULL;
-    const char *outcome = NULL;
-    const char *note = NULL;
-    int open_only = 0;
-    int32_t date;
-    int rc = 0;
+    int rc;
     int c;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'O':
-            open_only = 1;
+            a->open_only = 1;
             break;
         case 'd':
-            date_arg = optarg;
+            a->date_arg = optarg;
             break;
         case 'u':
-            outcome = optarg;
+            a->outcome = optarg;
             break;
         case 'n':
-            note = optarg;
+            a->note = optarg;
             break;
         case 't':
             rc = st_config_set(&cli->cfg, "template_dir", optarg, ST_SRC_FLAG,
@@ -159,48 +162,76 @@ cmd_disputes(struct st_cli *cli, int argc, char **argv)
             if (rc != 0)
                 return cli_fail(cli, "disputes", rc);
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind < argc && strcmp(argv[optind], "close") == 0) {
-        if (optind + 2 != argc)
-            return cli_usage_error("disputes", "want 'close CASE --outcome "
-                                               "won|lost|accepted'");
-        if (open_only || date_arg != NULL)
-            return cli_usage_error("disputes",
-                                   "--open and --date are for the worklist");
-        if (outcome == NULL)
-            return cli_usage_error("disputes", "close needs --outcome");
-        if (!st_dispute_outcome_valid(outcome))
-            return cli_usage_error(
-                "disputes", "--outcome must be won, lost or accepted, not '%s'",
-                outcome);
-        if (argv[optind + 1][0] == '\0')
-            return cli_usage_error("disputes", "empty case id");
-        if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
-            (rc = close_case(cli, argv[optind + 1], outcome, note)) != 0)
-            return cli_fail(cli, "disputes", rc);
-        return EXIT_OK;
-    }
+    return -1;
+}
+
+/* `settle disputes close CASE --outcome O [--note TEXT]` */
+static int
+cmd_close(struct st_cli *cli, int argc, char **argv,
+          const struct disputes_args *a)
+{
+    int rc;
+
+    if (optind + 2 != argc)
+        return cli_usage_error("disputes", "want 'close CASE --outcome "
+                                           "won|lost|accepted'");
+    if (a->open_only || a->date_arg != NULL)
+        return cli_usage_error("disputes",
+                               "--open and --date are for the worklist");
+    if (a->outcome == NULL)
+        return cli_usage_error("disputes", "close needs --outcome");
+    if (!st_dispute_outcome_valid(a->outcome))
+        return cli_usage_error(
+            "disputes", "--outcome must be won, lost or accepted, not '%s'",
+            a->outcome);
+    if (argv[optind + 1][0] == '\0')
+        return cli_usage_error("disputes", "empty case id");
+    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
+        (rc = close_case(cli, argv[optind + 1], a->outcome, a->note)) != 0)
+        return cli_fail(cli, "disputes", rc);
+    return EXIT_OK;
+}
+
+/* `settle disputes [--open] [--date D]`: the worklist on stdout. */
+static int
+cmd_list(struct st_cli *cli, int argc, char **argv,
+         const struct disputes_args *a)
+{
+    int32_t date;
+    int rc;
+
     if (optind != argc)
         return cli_usage_error("disputes", "unknown subcommand '%s'",
                                argv[optind]);
-    if (outcome != NULL || note != NULL)
+    if (a->outcome != NULL || a->note != NULL)
         return cli_usage_error("disputes",
                                "--outcome and --note are for 'close'");
-    if (date_arg != NULL) {
-        if (cli_parse_date(cli, date_arg, &date) != 0)
-            return cli_usage_error("disputes", "bad --date '%s'", date_arg);
+    if (a->date_arg != NULL) {
+        if (cli_parse_date(cli, a->date_arg, &date) != 0)
+            return cli_usage_error("disputes", "bad --date '%s'", a->date_arg);
     } else {
         date = (int32_t)(time(NULL) / 86400);
     }
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
-        (rc = list(cli, open_only, date)) != 0)
+        (rc = list(cli, a->open_only, date)) != 0)
         return cli_fail(cli, "disputes", rc);
     return EXIT_OK;
+}
+
+int
+cmd_disputes(struct st_cli *cli, int argc, char **argv)
+{
+    struct disputes_args a;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    if ((rc = parse_args(cli, argc, argv, &a)) >= 0)
+        return rc;
+    if (optind < argc && strcmp(argv[optind], "close") == 0)
+        return cmd_close(cli, argc, argv, &a);
+    return cmd_list(cli, argc, argv, &a);
 }

@@ -78,7 +78,6 @@ cmd_fetch(struct st_cli *cli, int argc, char **argv)
     const char *source = "api";
     char day[ST_DATE_LEN + 1];
     int32_t date = 0;
-    int locked = 0;
     int rc;
     int c;
 
@@ -90,35 +89,23 @@ cmd_fetch(struct st_cli *cli, int argc, char **argv)
         case 's':
             source = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind != argc)
-        return cli_usage_error("fetch", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((rc = cli_no_operands("fetch", argc, argv)) != 0)
+        return rc;
     if ((rc = cli_want_date(cli, "fetch", date_arg, &date)) != 0)
         return rc;
     if (!st_fetch_source_valid(source))
         return cli_usage_error("fetch", "--source wants api or dir:PATH");
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
-        return cli_fail(cli, "fetch", rc);
     st_fetch_opts_init(&fo);
     fo.source = source;
     fo.backoff_base_ms = test_backoff(cli->envp);
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0 ||
-        (rc = st_db_lock(db, cli->cfg.seller_id, date, &cli->err)) != 0)
-        goto out;
-    locked = 1;
-    rc = st_fetch_date(db, &cli->cfg, date, &fo, &cli->log, &res, &cli->err);
-out:
-    if (locked && rc == 0)
-        rc = st_db_unlock(db, cli->cfg.seller_id, date, &cli->err);
-    st_db_close(db);
+    if ((rc = cli_connect_locked(cli, date, &db)) == 0)
+        rc =
+            st_fetch_date(db, &cli->cfg, date, &fo, &cli->log, &res, &cli->err);
+    st_db_close(db); /* also releases the lock */
     if (rc != 0)
         return cli_fail(cli, "fetch", rc);
     st_date_format(date, day);

@@ -32,28 +32,15 @@ usage(FILE *out)
 int
 cmd_fx(struct st_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct st_problems *probs = NULL;
     struct st_fx_import_stats stats;
     struct st_db *db = NULL;
     const char *path;
     int status = EXIT_OK;
     int rc;
-    int c;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (optind + 2 != argc || strcmp(argv[optind], "import") != 0)
-        return cli_usage_error("fx", "want 'fx import FILE'");
+    if ((rc = cli_verb(argc, argv, "import", 1, "fx import FILE", usage)) >= 0)
+        return rc;
     path = argv[optind + 1];
     probs = st_malloc(sizeof(*probs));
     if (probs == NULL) {

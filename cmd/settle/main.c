@@ -15,6 +15,7 @@
 
 #include "core/currency.h"
 #include "core/date.h"
+#include "io/db.h"
 #include "settle.h"
 #include "core/version.h"
 #include "core/banned.h"
@@ -165,6 +166,54 @@ cli_want_date(struct st_cli *cli, const char *cmd, const char *arg,
     return 0;
 }
 
+int
+cli_help_or_usage(int c, void (*print_usage)(FILE *out))
+{
+    if (c == 'h') {
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    print_usage(stderr);
+    return EXIT_USAGE;
+}
+
+int
+cli_no_operands(const char *cmd, int argc, char **argv)
+{
+    if (optind != argc)
+        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+int
+cli_verb(int argc, char **argv, const char *verb, int nargs, const char *want,
+         void (*print_usage)(FILE *out))
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    if ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        return cli_help_or_usage(c, print_usage);
+    if (optind + 1 + nargs != argc || strcmp(argv[optind], verb) != 0)
+        return cli_usage_error(argv[0], "want '%s'", want);
+    return -1;
+}
+
+int
+cli_connect_locked(struct st_cli *cli, int32_t date, struct st_db **db)
+{
+    int rc;
+
+    *db = NULL;
+    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
+        (rc = st_db_connect(cli->cfg.database, db, &cli->err)) != 0)
+        return rc;
+    return st_db_lock(*db, cli->cfg.seller_id, date, &cli->err);
+}
+
 static int
 finish_stdout(int status)
 {
@@ -178,8 +227,19 @@ finish_stdout(int status)
     return status;
 }
 
-int
-main(int argc, char **argv)
+struct global_opts {
+    const char *config_file;
+    enum st_log_format format;
+    int level;
+};
+
+/*
+ * settle's own options, before the command name ('+': they stop there).
+ * Returns -1 to go on, with optind at the command name, or the status to
+ * exit with.
+ */
+static int
+parse_global(int argc, char **argv, struct global_opts *g)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -190,13 +250,95 @@ main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct st_cli cli;
-    const char *config_file = NULL;
-    enum st_log_format format = ST_LOG_TEXT;
-    int level = ST_LOG_INFO;
-    const struct command *cmd = NULL;
-    size_t i;
     int c;
+
+    while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            g->config_file = optarg;
+            break;
+        case 'L':
+            if (strcmp(optarg, "json") == 0)
+                g->format = ST_LOG_JSON;
+            else if (strcmp(optarg, "text") == 0)
+                g->format = ST_LOG_TEXT;
+            else
+                return cli_usage_error("--log-format",
+                                       "want text or json, not '%s'", optarg);
+            break;
+        case 'q':
+            g->level = ST_LOG_WARN;
+            break;
+        case 'v':
+            g->level = ST_LOG_DEBUG;
+            break;
+        case 'V':
+            printf("settle %s (ISO 4217 list one of %s)\n", ST_VERSION,
+                   st_currency_edition);
+            return finish_stdout(EXIT_OK);
+        default:
+            c = cli_help_or_usage(c, usage);
+            return c == EXIT_OK ? finish_stdout(c) : c;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    fprintf(stderr, "settle: unknown command '%s'\nTry 'settle --help'.\n",
+            name);
+    return NULL;
+}
+
+/*
+ * The log, then the configuration in its fixed order: defaults < file
+ * (--config, else $SETTLE_CONFIG) < SETTLE_* environment. Returns -1 to go
+ * on, or the status to exit with.
+ */
+static int
+setup(struct st_cli *cli, const struct global_opts *g, const char *cmd)
+{
+    const char *file = g->config_file;
+    int rc;
+
+    st_log_init(&cli->log, stderr, g->format);
+    cli->log.level = (enum st_log_level)g->level;
+    cli->log.progress = g->format == ST_LOG_TEXT && isatty(STDERR_FILENO);
+    if (file == NULL)
+        file = getenv("SETTLE_CONFIG");
+    if ((rc = st_config_init(&cli->cfg, &cli->err)) != 0 ||
+        (file != NULL && file[0] != '\0' &&
+         (rc = st_config_load_file(&cli->cfg, file, &cli->err)) != 0) ||
+        (rc = st_config_load_env(&cli->cfg, cli->envp, &cli->err)) != 0) {
+        rc = cli_fail(cli, cmd, rc);
+        st_config_release(&cli->cfg);
+        return rc;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "settle: cannot initialise libcurl\n");
+        st_config_release(&cli->cfg);
+        return EXIT_SOFTWARE;
+    }
+    return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct global_opts g = {.format = ST_LOG_TEXT, .level = ST_LOG_INFO};
+    struct st_cli cli;
+    const struct command *cmd;
     int status;
     int first;
 
@@ -204,72 +346,12 @@ main(int argc, char **argv)
     (void)setlocale(LC_ALL, "C"); /* "C" is always there */
     memset(&cli, 0, sizeof(cli));
     cli.envp = environ;
-    /* '+': stop at the command name; its options are its own. */
-    while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config_file = optarg;
-            break;
-        case 'L':
-            if (strcmp(optarg, "json") == 0)
-                format = ST_LOG_JSON;
-            else if (strcmp(optarg, "text") == 0)
-                format = ST_LOG_TEXT;
-            else
-                return cli_usage_error("--log-format",
-                                       "want text or json, not '%s'", optarg);
-            break;
-        case 'q':
-            level = ST_LOG_WARN;
-            break;
-        case 'v':
-            level = ST_LOG_DEBUG;
-            break;
-        case 'h':
-            usage(stdout);
-            return finish_stdout(EXIT_OK);
-        case 'V':
-            printf("settle %s (ISO 4217 list one of %s)\n", ST_VERSION,
-                   st_currency_edition);
-            return finish_stdout(EXIT_OK);
-        default:
-            usage(stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(argv[optind], commands[i].name) == 0)
-            cmd = &commands[i];
-    if (cmd == NULL) {
-        fprintf(stderr, "settle: unknown command '%s'\nTry 'settle --help'.\n",
-                argv[optind]);
-        return EXIT_USAGE;
-    }
-
-    st_log_init(&cli.log, stderr, format);
-    cli.log.level = (enum st_log_level)level;
-    cli.log.progress = format == ST_LOG_TEXT && isatty(STDERR_FILENO);
-    if (config_file == NULL)
-        config_file = getenv("SETTLE_CONFIG");
-    if ((status = st_config_init(&cli.cfg, &cli.err)) != 0 ||
-        (config_file != NULL && config_file[0] != '\0' &&
-         (status = st_config_load_file(&cli.cfg, config_file, &cli.err)) !=
-             0) ||
-        (status = st_config_load_env(&cli.cfg, cli.envp, &cli.err)) != 0) {
-        status = cli_fail(&cli, cmd->name, status);
-        st_config_release(&cli.cfg);
+    if ((status = parse_global(argc, argv, &g)) >= 0)
         return status;
-    }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "settle: cannot initialise libcurl\n");
-        st_config_release(&cli.cfg);
-        return EXIT_SOFTWARE;
-    }
-
+    if ((cmd = find_command(argv[optind])) == NULL)
+        return EXIT_USAGE;
+    if ((status = setup(&cli, &g, cmd->name)) >= 0)
+        return status;
     /*
      * Each command sees its own name as argv[0] and parses the rest with
      * getopt_long; optind = 0 makes glibc start afresh.

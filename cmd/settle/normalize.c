@@ -224,19 +224,13 @@ run_date(struct st_cli *cli, struct st_normalize_opts *o, int32_t date)
 {
     struct st_db *db = NULL;
     struct st_normalize_stats stats = {0, 0, 0};
-    int locked = 0;
     int rc;
     char day[ST_DATE_LEN + 1];
 
     st_date_format(date, day);
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
-        return rc;
+    if ((rc = cli_connect_locked(cli, date, &db)) != 0)
+        goto out;
     o->expect_seller = cli->cfg.seller_id;
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
-        goto out;
-    if ((rc = st_db_lock(db, cli->cfg.seller_id, date, &cli->err)) != 0)
-        goto out;
-    locked = 1;
     rc = st_normalize_date(db, o, cli->cfg.seller_id, date,
                            cli->cfg.archive_dir, &stats, &cli->err);
     if (rc == ST_ERR_DATA && o->problems->total > 0)
@@ -262,17 +256,21 @@ run_date(struct st_cli *cli, struct st_normalize_opts *o, int32_t date)
                       stats.files == 1 ? "" : "s");
     }
 out:
-    if (locked) {
-        struct st_err e;
-
-        st_db_unlock(db, cli->cfg.seller_id, date, &e);
-    }
-    st_db_close(db);
+    st_db_close(db); /* also releases the lock */
     return rc;
 }
 
-int
-cmd_normalize(struct st_cli *cli, int argc, char **argv)
+struct normalize_args {
+    const char *date_arg;
+    const char *out_path;
+    const char *ccy_arg;
+    const char *rates;
+    int32_t date;
+};
+
+/* Returns -1 to go on (the FILEs from argv[optind]), else the exit status. */
+static int
+parse_args(struct st_cli *cli, int argc, char **argv, struct normalize_args *a)
 {
     static const struct option opts[] = {
         {"date", required_argument, NULL, 'd'},
@@ -282,56 +280,84 @@ cmd_normalize(struct st_cli *cli, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct st_normalize_opts o;
-    struct st_problems *probs = NULL;
-    struct st_fx *fx = NULL;
-    const char *date_arg = NULL;
-    const char *out_path = NULL;
-    const char *ccy_arg = NULL;
-    const char *rates = NULL;
-    int32_t date = 0;
-    int status = EXIT_OK;
-    int rc;
     int c;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            date_arg = optarg;
+            a->date_arg = optarg;
             break;
         case 'o':
-            out_path = optarg;
+            a->out_path = optarg;
             break;
         case 'r':
-            ccy_arg = optarg;
+            a->ccy_arg = optarg;
             break;
         case 'R':
-            rates = optarg;
+            a->rates = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (date_arg != NULL && optind < argc)
+    if (a->date_arg != NULL && optind < argc)
         return cli_usage_error("normalize", "--date takes no FILE arguments");
-    if (date_arg == NULL && optind >= argc)
+    if (a->date_arg == NULL && optind >= argc)
         return cli_usage_error("normalize", "want FILE... or --date D");
-    if (date_arg != NULL && out_path != NULL)
+    if (a->date_arg != NULL && a->out_path != NULL)
         return cli_usage_error("normalize", "--out goes with FILE..., "
                                             "not with --date");
-    if (date_arg != NULL && cli_parse_date(cli, date_arg, &date) != 0)
+    if (a->date_arg != NULL && cli_parse_date(cli, a->date_arg, &a->date) != 0)
         return cli_usage_error("normalize", "%s", cli->err.msg);
-    if (date_arg == NULL && (ccy_arg != NULL) != (rates != NULL))
+    if (a->date_arg == NULL && (a->ccy_arg != NULL) != (a->rates != NULL))
         return cli_usage_error("normalize", "--reporting-currency and "
                                             "--rates go together");
-    if (ccy_arg != NULL && st_config_set(&cli->cfg, "reporting_currency",
-                                         ccy_arg, ST_SRC_FLAG, &cli->err) != 0)
+    if (a->ccy_arg != NULL &&
+        st_config_set(&cli->cfg, "reporting_currency", a->ccy_arg, ST_SRC_FLAG,
+                      &cli->err) != 0)
         return cli_usage_error("normalize", "%s", cli->err.msg);
+    return -1;
+}
 
+/*
+ * The conversion of o: the reporting currency (FILE mode converts only
+ * when asked on the command line) and, with --rates, the rates of *fx.
+ */
+static int
+set_conversion(struct st_cli *cli, const struct normalize_args *a,
+               struct st_normalize_opts *o, struct st_fx **fx)
+{
+    const char *ccy = cli->cfg.reporting_currency;
+    int rc;
+
+    if ((a->date_arg != NULL || a->rates != NULL) && ccy != NULL &&
+        ccy[0] != '\0') {
+        o->reporting = st_currency_find(ccy, strlen(ccy));
+        if (o->reporting == NULL)
+            return st_err_set(&cli->err, ST_ERR_CONFIG,
+                              "unknown reporting currency '%s'", ccy);
+    }
+    if (a->rates != NULL) {
+        if ((rc = load_rates(cli, a->rates, fx)) != 0)
+            return rc;
+        o->fx = *fx;
+    }
+    return 0;
+}
+
+int
+cmd_normalize(struct st_cli *cli, int argc, char **argv)
+{
+    struct normalize_args a;
+    struct st_normalize_opts o;
+    struct st_problems *probs = NULL;
+    struct st_fx *fx = NULL;
+    int status = EXIT_OK;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    if ((rc = parse_args(cli, argc, argv, &a)) >= 0)
+        return rc;
     memset(&o, 0, sizeof(o));
     probs = st_malloc(sizeof(*probs));
     if (probs == NULL) {
@@ -343,29 +369,13 @@ cmd_normalize(struct st_cli *cli, int argc, char **argv)
     o.log = &cli->log;
     o.expect_seller = cli->cfg.seller_id;
     o.fx_max_age_days = (int)cli->cfg.fx_max_age_days;
-    /* FILE mode converts only when asked on the command line. */
-    if ((date_arg != NULL || rates != NULL) &&
-        cli->cfg.reporting_currency != NULL &&
-        cli->cfg.reporting_currency[0] != '\0') {
-        const char *ccy = cli->cfg.reporting_currency;
-
-        o.reporting = st_currency_find(ccy, strlen(ccy));
-        if (o.reporting == NULL) {
-            rc = st_err_set(&cli->err, ST_ERR_CONFIG,
-                            "unknown reporting currency '%s'", ccy);
-            goto out;
-        }
-    }
-    if (rates != NULL) {
-        if ((rc = load_rates(cli, rates, &fx)) != 0)
-            goto out;
-        o.fx = fx;
-    }
-    if (date_arg != NULL)
-        rc = run_date(cli, &o, date);
+    if ((rc = set_conversion(cli, &a, &o, &fx)) != 0)
+        goto out;
+    if (a.date_arg != NULL)
+        rc = run_date(cli, &o, a.date);
     else
         rc = run_files(cli, &o, argv + optind, (size_t)(argc - optind),
-                       out_path);
+                       a.out_path);
 out:
     if (rc != 0)
         status = cli_fail(cli, "normalize", rc);

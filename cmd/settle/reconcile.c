@@ -63,26 +63,15 @@ cmd_reconcile(struct st_cli *cli, int argc, char **argv)
         case 'n':
             flags |= ST_RECONCILE_NEW_CUTOFF;
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind != argc)
-        return cli_usage_error("reconcile", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((rc = cli_no_operands("reconcile", argc, argv)) != 0)
+        return rc;
     if ((rc = cli_want_date(cli, "reconcile", date_arg, &date)) != 0)
         return rc;
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
-        return cli_fail(cli, "reconcile", rc);
-
-    rc = st_db_connect(cli->cfg.database, &db, &cli->err);
-    if (rc == 0)
-        rc = st_db_lock(db, cli->cfg.seller_id, date, &cli->err);
-    if (rc == 0)
+    if ((rc = cli_connect_locked(cli, date, &db)) == 0)
         rc = st_reconcile_date(db, &cli->cfg, date, flags, &cli->log, &sum,
                                &cli->err);
     st_db_close(db); /* also releases the lock */

@@ -78,17 +78,12 @@ cmd_rerun(struct st_cli *cli, int argc, char **argv)
         case 'o':
             out_arg = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind != argc)
-        return cli_usage_error("rerun", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((rc = cli_no_operands("rerun", argc, argv)) != 0)
+        return rc;
     if ((rc = cli_want_date(cli, "rerun", date_arg, &day)) != 0)
         return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)

@@ -107,8 +107,46 @@ date_done(void *arg, const struct st_run_ctx *ctx,
     (void)fflush(stdout); /* checked at exit */
 }
 
-int
-cmd_run(struct st_cli *cli, int argc, char **argv)
+struct run_args {
+    const char *source;
+    int dated;    /* --date or --from/--to given */
+    int32_t from; /* the dates, when dated */
+    int32_t to;
+    int fail_on_exceptions;
+    int serial;
+};
+
+/* --date D, or --from D1 --to D2, or neither (yesterday). */
+static int
+parse_dates(struct st_cli *cli, const char *date_arg, const char *from_arg,
+            const char *to_arg, struct run_args *a)
+{
+    if (date_arg != NULL && (from_arg != NULL || to_arg != NULL))
+        return cli_usage_error("run", "--date and --from/--to exclude each "
+                                      "other");
+    if ((from_arg == NULL) != (to_arg == NULL))
+        return cli_usage_error("run", "--from and --to go together");
+    if (!st_fetch_source_valid(a->source))
+        return cli_usage_error("run",
+                               "--source wants api or dir:PATH, not "
+                               "'%s'",
+                               a->source);
+    if (date_arg != NULL && cli_parse_date(cli, date_arg, &a->from) != 0)
+        return cli_usage_error("run", "%s", cli->err.msg);
+    if (from_arg != NULL && (cli_parse_date(cli, from_arg, &a->from) != 0 ||
+                             cli_parse_date(cli, to_arg, &a->to) != 0))
+        return cli_usage_error("run", "%s", cli->err.msg);
+    if (from_arg != NULL && a->to < a->from)
+        return cli_usage_error("run", "--to is before --from");
+    if (date_arg != NULL)
+        a->to = a->from;
+    a->dated = date_arg != NULL || from_arg != NULL;
+    return -1;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int
+parse_args(struct st_cli *cli, int argc, char **argv, struct run_args *a)
 {
     static const struct option opts[] = {
         {"date", required_argument, NULL, 'd'},
@@ -123,15 +161,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     const char *date_arg = NULL;
     const char *from_arg = NULL;
     const char *to_arg = NULL;
-    const char *source = "api";
-    int fail_on_exceptions = 0;
-    int serial = 0;
-    int32_t from = 0;
-    int32_t to = 0;
-    struct st_db *db = NULL;
-    struct st_run_ctx ctx;
-    struct run_state rs = {.cli = cli, .exceptions = 0};
-    int rc = 0;
+    int rc;
     int c;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -146,66 +176,57 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
             to_arg = optarg;
             break;
         case 's':
-            source = optarg;
+            a->source = optarg;
             break;
         case 'x':
-            fail_on_exceptions = 1;
+            a->fail_on_exceptions = 1;
             break;
         case 'S':
-            serial = 1;
+            a->serial = 1;
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind != argc)
-        return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-    if (date_arg != NULL && (from_arg != NULL || to_arg != NULL))
-        return cli_usage_error("run", "--date and --from/--to exclude each "
-                                      "other");
-    if ((from_arg == NULL) != (to_arg == NULL))
-        return cli_usage_error("run", "--from and --to go together");
-    if (!st_fetch_source_valid(source))
-        return cli_usage_error("run",
-                               "--source wants api or dir:PATH, not "
-                               "'%s'",
-                               source);
-    if (date_arg != NULL && cli_parse_date(cli, date_arg, &from) != 0)
-        return cli_usage_error("run", "%s", cli->err.msg);
-    if (from_arg != NULL && (cli_parse_date(cli, from_arg, &from) != 0 ||
-                             cli_parse_date(cli, to_arg, &to) != 0))
-        return cli_usage_error("run", "%s", cli->err.msg);
-    if (from_arg != NULL && to < from)
-        return cli_usage_error("run", "--to is before --from");
-    if (date_arg != NULL)
-        to = from;
+    if ((rc = cli_no_operands("run", argc, argv)) != 0)
+        return rc;
+    return parse_dates(cli, date_arg, from_arg, to_arg, a);
+}
+
+int
+cmd_run(struct st_cli *cli, int argc, char **argv)
+{
+    struct run_args a = {.source = "api"};
+    struct st_db *db = NULL;
+    struct st_run_ctx ctx;
+    struct run_state rs = {.cli = cli, .exceptions = 0};
+    int rc;
+
+    if ((rc = parse_args(cli, argc, argv, &a)) >= 0)
+        return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
         (rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
         goto out;
-    if (date_arg == NULL && from_arg == NULL) {
-        if ((rc = st_run_yesterday(db, &cli->cfg, &from, &cli->err)) != 0)
+    if (!a.dated) {
+        if ((rc = st_run_yesterday(db, &cli->cfg, &a.from, &cli->err)) != 0)
             goto out;
-        to = from;
+        a.to = a.from;
     }
     memset(&ctx, 0, sizeof(ctx));
     ctx.db = db;
     ctx.cfg = &cli->cfg;
-    ctx.source = source;
+    ctx.source = a.source;
     ctx.out_dir = cli->cfg.out_dir;
     ctx.log = &cli->log;
-    rc = st_run_dates(&ctx, from, to, st_run_stages, st_run_nstages, !serial,
-                      date_done, &rs, &cli->err);
+    rc = st_run_dates(&ctx, a.from, a.to, st_run_stages, st_run_nstages,
+                      !a.serial, date_done, &rs, &cli->err);
 out:
     st_db_close(db);
     if (rc != 0 && !rs.reported)
-        write_failed_metrics(cli, from);
+        write_failed_metrics(cli, a.from);
     if (rc != 0)
         return cli_fail(cli, "run", rc);
-    if (fail_on_exceptions && rs.exceptions > 0) {
+    if (a.fail_on_exceptions && rs.exceptions > 0) {
         st_log_msg(&cli->log, ST_LOG_WARN, "run",
                    "%lld exceptions found (--fail-on-exceptions)",
                    (long long)rs.exceptions);

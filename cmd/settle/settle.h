@@ -12,6 +12,7 @@
 #define SETTLE_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/config.h"
 #include "core/err.h"
@@ -64,6 +65,39 @@ int cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days);
  */
 int cli_want_date(struct st_cli *cli, const char *cmd, const char *arg,
                   int32_t *days);
+
+/*
+ * The last case of a command's getopt_long loop: for 'h' prints the usage
+ * on stdout and returns EXIT_OK, for anything else on stderr and returns
+ * EXIT_USAGE.
+ */
+int cli_help_or_usage(int c, void (*print_usage)(FILE *out));
+
+/*
+ * After a command's options: 0 when nothing is left on the command line,
+ * else the usage error "unexpected argument" (EXIT_USAGE).
+ */
+int cli_no_operands(const char *cmd, int argc, char **argv);
+
+/*
+ * The whole command line of a command that takes no option but --help and
+ * then VERB with nargs operands ("db migrate", "fx import FILE"). Returns
+ * -1 to go on (argv[optind] is VERB), else the exit status: the help
+ * printed, or the usage error "want 'WANT'".
+ */
+int cli_verb(int argc, char **argv, const char *verb, int nargs,
+             const char *want, void (*print_usage)(FILE *out));
+
+struct st_db;
+
+/*
+ * What a command working on one date of the seller needs first: seller_id
+ * set, a connection to the database, and the (seller, date) advisory lock,
+ * held until st_db_close. Returns 0 or an ST_ERR_* with cli->err filled
+ * (ST_ERR_TEMPFAIL when another run holds the lock); *db is the connection
+ * to close either way.
+ */
+int cli_connect_locked(struct st_cli *cli, int32_t date, struct st_db **db);
 
 int cmd_run(struct st_cli *cli, int argc, char **argv);
 int cmd_fetch(struct st_cli *cli, int argc, char **argv);

@@ -55,17 +55,12 @@ cmd_verify(struct st_cli *cli, int argc, char **argv)
                                     &cli->err)) != 0)
                 return cli_fail(cli, "verify", rc);
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
     }
-    if (optind != argc)
-        return cli_usage_error("verify", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((rc = cli_no_operands("verify", argc, argv)) != 0)
+        return rc;
     if ((rc = cli_want_date(cli, "verify", date_arg, &day)) != 0)
         return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
