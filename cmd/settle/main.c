@@ -15,6 +15,7 @@
 
 #include "core/currency.h"
 #include "core/date.h"
+#include "core/path.h"
 #include "io/db.h"
 #include "settle.h"
 #include "core/version.h"
@@ -200,6 +201,45 @@ cli_verb(int argc, char **argv, const char *verb, int nargs, const char *want,
     if (optind + 1 + nargs != argc || strcmp(argv[optind], verb) != 0)
         return cli_usage_error(argv[0], "want '%s'", want);
     return -1;
+}
+
+int
+cli_date_out(struct st_cli *cli, int argc, char **argv,
+             void (*print_usage)(FILE *out), int32_t *date, const char **out)
+{
+    static const struct option opts[] = {
+        {"date", required_argument, NULL, 'd'},
+        {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *date_arg = NULL;
+    int rc;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'd')
+            date_arg = optarg;
+        else if (c == 'o')
+            *out = optarg;
+        else
+            return cli_help_or_usage(c, print_usage);
+    }
+    if ((rc = cli_no_operands(argv[0], argc, argv)) != 0 ||
+        (rc = cli_want_date(cli, argv[0], date_arg, date)) != 0)
+        return rc;
+    return -1;
+}
+
+int
+cli_date_dir(struct st_cli *cli, const char *root, const char *date, char *out)
+{
+    char seller[ST_PATH_MAX];
+
+    if (st_path_join(seller, sizeof(seller), root, cli->cfg.seller_id,
+                     &cli->err) != 0)
+        return cli->err.code;
+    return st_path_join(out, ST_PATH_MAX, seller, date, &cli->err);
 }
 
 int

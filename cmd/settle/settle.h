@@ -88,6 +88,22 @@ int cli_no_operands(const char *cmd, int argc, char **argv);
 int cli_verb(int argc, char **argv, const char *verb, int nargs,
              const char *want, void (*print_usage)(FILE *out));
 
+/*
+ * The command line of a command on one date that takes --date D (required)
+ * and --out DIR (else *out stays NULL). Returns -1 to go on with *date set,
+ * else the exit status (help, or a usage error).
+ */
+int cli_date_out(struct st_cli *cli, int argc, char **argv,
+                 void (*print_usage)(FILE *out), int32_t *date,
+                 const char **out);
+
+/*
+ * ROOT/<seller_id>/<date>, the directory of a date's statements, into out
+ * (ST_PATH_MAX bytes); ST_ERR_CANTCREAT in cli->err when too long.
+ */
+int cli_date_dir(struct st_cli *cli, const char *root, const char *date,
+                 char *out);
+
 struct st_db;
 
 /*

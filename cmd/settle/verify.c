@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/path.h"
 #include "report/manifest.h"
 #include "settle.h"
 #include "core/banned.h"
@@ -26,68 +27,23 @@ usage(FILE *out)
                  "  --out DIR    statements directory (default: out_dir)\n");
 }
 
-int
-cmd_verify(struct st_cli *cli, int argc, char **argv)
+/* The verification of dir against its manifest: 0, ST_ERR_DIFFERENT or an
+ * error. */
+static int
+verify_dir(struct st_cli *cli, const char *dir, const char *date)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *date_arg = NULL;
-    char date[ST_DATE_LEN + 1];
-    int32_t day;
-    struct st_buf dir;
+    char mpath[ST_PATH_MAX];
     struct st_buf diffs;
     json_t *m = NULL;
     int ndiff = 0;
     int rc;
-    int c;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            date_arg = optarg;
-            break;
-        case 'o':
-            if ((rc = st_config_set(&cli->cfg, "out_dir", optarg, ST_SRC_FLAG,
-                                    &cli->err)) != 0)
-                return cli_fail(cli, "verify", rc);
-            break;
-        default:
-            return cli_help_or_usage(c, usage);
-        }
-    }
-    if ((rc = cli_no_operands("verify", argc, argv)) != 0)
-        return rc;
-    if ((rc = cli_want_date(cli, "verify", date_arg, &day)) != 0)
-        return rc;
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
-        return cli_fail(cli, "verify", rc);
-    st_date_format(day, date);
-    st_buf_init(&dir, 8192);
     st_buf_init(&diffs, 1 << 24);
-    st_buf_addf(&dir, "%s/%s/%s", cli->cfg.out_dir, cli->cfg.seller_id, date);
-    if (st_buf_error(&dir) != 0) {
-        rc = st_err_set(&cli->err, ST_ERR_CONFIG, "output path too long");
-        goto out;
-    }
-    {
-        struct st_buf mpath;
-
-        st_buf_init(&mpath, 8192);
-        st_buf_addf(&mpath, "%s/manifest.json", dir.data);
-        rc = st_buf_error(&mpath) != 0
-                 ? st_err_set(&cli->err, ST_ERR_NOMEM, "out of memory")
-                 : st_manifest_load(mpath.data, &m, &cli->err);
-        st_buf_release(&mpath);
-    }
-    if (rc != 0)
-        goto out;
-    rc = st_manifest_verify(m, dir.data, cli->cfg.archive_dir, &diffs, &ndiff,
-                            &cli->err);
-    if (rc != 0)
+    if ((rc = st_path_join(mpath, sizeof(mpath), dir, "manifest.json",
+                           &cli->err)) != 0 ||
+        (rc = st_manifest_load(mpath, &m, &cli->err)) != 0 ||
+        (rc = st_manifest_verify(m, dir, cli->cfg.archive_dir, &diffs, &ndiff,
+                                 &cli->err)) != 0)
         goto out;
     if (st_buf_error(&diffs) != 0) {
         rc = st_err_set(&cli->err, ST_ERR_NOMEM, "too many differences");
@@ -105,8 +61,28 @@ cmd_verify(struct st_cli *cli, int argc, char **argv)
     }
 out:
     json_decref(m);
-    st_buf_release(&dir);
     st_buf_release(&diffs);
+    return rc;
+}
+
+int
+cmd_verify(struct st_cli *cli, int argc, char **argv)
+{
+    const char *out = NULL;
+    char date[ST_DATE_LEN + 1];
+    char dir[ST_PATH_MAX];
+    int32_t day;
+    int rc;
+
+    if ((rc = cli_date_out(cli, argc, argv, usage, &day, &out)) >= 0)
+        return rc;
+    if ((out != NULL && (rc = st_config_set(&cli->cfg, "out_dir", out,
+                                            ST_SRC_FLAG, &cli->err)) != 0) ||
+        (rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
+        return cli_fail(cli, "verify", rc);
+    st_date_format(day, date);
+    if ((rc = cli_date_dir(cli, cli->cfg.out_dir, date, dir)) == 0)
+        rc = verify_dir(cli, dir, date);
     if (rc == ST_ERR_DIFFERENT)
         return EXIT_DIFFERENT;
     return rc == 0 ? EXIT_OK : cli_fail(cli, "verify", rc);
