@@ -169,6 +169,15 @@ struct fixture {
     char seller[64];
 };
 
+/* The tests below need the fixture's database; without PGHOST they skip. */
+#define NEED_DB(fx)                                                       \
+    do {                                                                  \
+        if ((fx) == NULL)                                                 \
+            SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make "             \
+                         "check-integration runs it against a throwaway " \
+                         "server)");                                      \
+    } while (0)
+
 static void
 fixture_free(struct fixture *fx)
 {
@@ -249,11 +258,7 @@ test_whole_run_then_again(void **state)
     struct st_err err;
     char st[64];
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
     assert_string_equal(calls, "abcd");
     assert_int_equal(sum.first_stage, 0);
@@ -275,11 +280,7 @@ test_resume_at_failed_stage(void **state)
     struct st_err err;
     char st[64];
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     fail_stage = 2;
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), ST_ERR_DATA);
     assert_string_equal(calls, "abc");
@@ -305,11 +306,7 @@ test_resume_after_kill(void **state)
     struct st_err err;
     const char *p[2] = {fx ? fx->seller : "", "2026-03-02"};
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err), 0);
     /* As a run killed after normalize leaves it. */
     assert_int_equal(st_db_query_text(fx->db,
@@ -331,11 +328,7 @@ test_lock_held(void **state)
     struct st_run_summary sum;
     struct st_err err;
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     assert_int_equal(st_db_connect("", &other, &err), 0);
     assert_int_equal(st_db_lock(other, fx->seller, fx->ctx.date, &err), 0);
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err),
@@ -355,11 +348,7 @@ test_nested_transactions(void **state)
     struct st_err err;
     PGresult *res = NULL;
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     assert_int_equal(
         st_db_exec(fx->db, "CREATE TEMP TABLE t_nest (x int)", &err), 0);
     assert_int_equal(st_db_begin(fx->db, &err), 0);
@@ -461,11 +450,7 @@ test_dates_overlap(void **state)
     char st[256];
     int overlap;
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     clear_runs(fx);
     for (overlap = 0; overlap <= 1; overlap++) {
         memset(day_calls, 0, sizeof(day_calls));
@@ -487,11 +472,7 @@ test_dates_report_fails(void **state)
     char seen[256];
     char st[256];
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     clear_runs(fx);
     /* The report of 03-03 fails while 03-04 normalizes: 03-04 stops. */
     fail_stage = 3;
@@ -522,11 +503,7 @@ test_dates_stage_fails(void **state)
     char seen[256];
     char st[256];
 
-    if (fx == NULL) {
-        SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make check-integration "
-                     "runs it against a throwaway server)");
-        return;
-    }
+    NEED_DB(fx);
     clear_runs(fx);
     /* 03-04's normalize fails while 03-03 reports: 03-03 comes first. */
     fail_stage = 1;
