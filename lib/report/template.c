@@ -3,8 +3,9 @@
  * the row writer that turns a row of values into CSV and XLSX cells.
  *
  * The field tables are the contract with sql/queries/select_statement_*.sql
- * and select_dispute_worklist.sql: field i is column i of the query (the
- * summary's values are computed in lib/statement.c in the same order).
+ * and select_dispute_worklist.sql: each field is a column of the query of
+ * the same name, found by st_template_columns (the summary's values are
+ * computed in lib/report/rows.c, in the order of summary_fields).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/num.h"
+#include "io/dbvalue.h"
 #include "report/template.h"
 #include "core/banned.h"
 
@@ -122,6 +124,12 @@ static const struct {
     {"disputes.tmpl", "Disputes", disputes_fields, NELEM(disputes_fields)},
 };
 
+_Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(summary_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX,
+               "ST_TEMPLATE_FIELDS_MAX");
+
 static const char *const format_names[] = {
     "text", "int", "amount", "amount", "date", "datetime", "rate"};
 
@@ -130,6 +138,19 @@ st_template_fields(enum st_template_kind kind, size_t *n)
 {
     *n = kinds[kind].n;
     return kinds[kind].fields;
+}
+
+int
+st_template_columns(enum st_template_kind kind, const PGresult *res, int *idx,
+                    const char *query, struct st_err *err)
+{
+    const char *names[ST_TEMPLATE_FIELDS_MAX + 1];
+    size_t i;
+
+    for (i = 0; i < kinds[kind].n; i++)
+        names[i] = kinds[kind].fields[i].name;
+    names[i] = "minor_units";
+    return st_db_columns(res, names, idx, kinds[kind].n + 1, query, err);
 }
 
 const char *
