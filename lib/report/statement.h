@@ -84,10 +84,10 @@ int st_statement_load_templates(const struct st_config *cfg,
                                 struct st_err *err);
 
 /*
- * The whole report stage for a caller that holds cfg: finds the templates
- * (st_template_dir of cfg->template_dir), loads them (ST_ERR_CONFIG naming
- * file and line when one is invalid) and calls st_statement_write for
- * cfg->seller_id, date and out_dir (NULL: cfg->out_dir). Takes no lock: the
+ * The whole report stage for a caller that holds cfg: loads the templates
+ * (st_statement_load_templates) and calls st_statement_write with the
+ * options of st_statement_opts_init for cfg->seller_id, date and out_dir
+ * (NULL: cfg->out_dir). Takes no lock: the
  * caller holds the (seller, date) lock. Reads in its own read-only
  * snapshot, or, inside a caller's transaction (settle rerun), in that one.
  */
