@@ -299,12 +299,17 @@ static int
 add_line(struct st_rows *w, const PGresult *res, const int *cols)
 {
     struct st_sums s;
-    int64_t *dst[5] = {&s.amount, &s.pfee, &s.ffee, &s.tfee, &s.net};
+    int64_t *dst[5];
     int rc;
     int i;
 
     memset(&s, 0, sizeof(s));
     s.lines = 1;
+    dst[0] = &s.amount;
+    dst[1] = &s.pfee;
+    dst[2] = &s.ffee;
+    dst[3] = &s.tfee;
+    dst[4] = &s.net;
     for (i = 0; i < 5; i++)
         if ((rc = st_db_i64(res, 0, cols[LINE_COL_AMOUNT + i], LINES_QUERY,
                             dst[i], w->err)) != 0)

@@ -234,6 +234,8 @@ add_row(struct st_summary *s, const PGresult *res, int r, const int *c,
 
     if ((rc = row_currency(s, res, r, c, &cc, err)) != 0)
         return rc;
+    if (cc == NULL) /* for the analyser: row_currency sets it on success */
+        return st_err_set(err, ST_ERR_INTERNAL, "no currency");
     if (strlen(kind) >= ST_SUMMARY_KIND_MAX)
         return st_err_set(err, ST_ERR_DATA, "kind '%.30s' too long", kind);
     if ((rc = row_sums(res, r, c, cc->code, kind, &v, err)) != 0)
