@@ -141,6 +141,57 @@ test_mkdir_p(void **state)
 }
 
 static void
+test_fsync_path(void **state)
+{
+    struct fixture *fx = *state;
+    struct st_err err;
+    char path[128];
+
+    assert_int_equal(st_fsync_path(fx->dir, &err), 0); /* a directory */
+    assert_true(snprintf(path, sizeof(path), "%s/f", fx->dir) <
+                (int)sizeof(path));
+    assert_int_equal(st_file_write_atomic(path, "x", 1, &err), 0);
+    assert_int_equal(st_fsync_path(path, &err), 0); /* a file */
+    assert_true(snprintf(path, sizeof(path), "%s/missing", fx->dir) <
+                (int)sizeof(path));
+    assert_int_equal(st_fsync_path(path, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.msg, "missing"));
+}
+
+static void
+test_remove_tree(void **state)
+{
+    struct fixture *fx = *state;
+    struct st_err err;
+    char dir[128];
+    char path[160];
+    struct stat st;
+
+    assert_true(snprintf(dir, sizeof(dir), "%s/out", fx->dir) <
+                (int)sizeof(dir));
+    assert_int_equal(st_mkdir_p(dir, 0755, &err), 0);
+    assert_true(snprintf(path, sizeof(path), "%s/a.csv", dir) <
+                (int)sizeof(path));
+    assert_int_equal(st_file_write_atomic(path, "a", 1, &err), 0);
+    assert_true(snprintf(path, sizeof(path), "%s/.hidden", dir) <
+                (int)sizeof(path));
+    assert_int_equal(st_file_write_atomic(path, "h", 1, &err), 0);
+    assert_int_equal(st_remove_tree(dir, &err), 0);
+    assert_int_not_equal(stat(dir, &st), 0);
+    assert_int_equal(count_entries(fx->dir), 0);
+    /* Gone already: an error naming it, and NULL err is allowed. */
+    assert_int_equal(st_remove_tree(dir, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.msg, "out"));
+    assert_int_equal(st_remove_tree(dir, NULL), ST_ERR_IO);
+    /* A subdirectory is not removed, so neither is dir. */
+    assert_true(snprintf(path, sizeof(path), "%s/sub", dir) <
+                (int)sizeof(path));
+    assert_int_equal(st_mkdir_p(path, 0755, &err), 0);
+    assert_int_equal(st_remove_tree(dir, &err), ST_ERR_IO);
+    assert_int_equal(stat(path, &st), 0);
+}
+
+static void
 test_nomem(void **state)
 {
     struct fixture *fx = *state;
@@ -169,6 +220,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_commit_and_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fsync_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),
     };
 

@@ -1,7 +1,8 @@
 /*
  * report.c: `settle report --date D [--out DIR] [--template-dir DIR]`, the
- * statements of one seller and business date (lib/statement.c), under the
- * advisory lock of (seller, D) so that it never races a run of that date.
+ * statements of one seller and business date (lib/report/statement.c),
+ * under the advisory lock of (seller, D) so that it never races a run of
+ * that date.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -38,6 +39,31 @@ usage(FILE *out)
             "  -h, --help          this help\n");
 }
 
+/* The closing line: what was written, and how long it took since t0. */
+static void
+log_written(struct st_cli *cli, const char *date_arg,
+            const struct st_statement_result *res, const struct timespec *t0)
+{
+    struct timespec t1;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
+    {
+        struct st_log_field f[6] = {
+            {"seller", cli->cfg.seller_id, 0},
+            {"date", date_arg, 0},
+            {"rows", NULL, (int64_t)res->lines},
+            {"exceptions", NULL, (int64_t)res->exceptions},
+            {"open_disputes", NULL, (int64_t)res->open_disputes},
+            {"ms", NULL,
+             (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 +
+                 (t1.tv_nsec - t0->tv_nsec) / 1000000},
+        };
+
+        st_log_fields(&cli->log, ST_LOG_INFO, "report", f, 6, "wrote '%s'",
+                      res->dir);
+    }
+}
+
 int
 cmd_report(struct st_cli *cli, int argc, char **argv)
 {
@@ -53,8 +79,6 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
     struct st_statement_result res;
     struct st_db *db = NULL;
     struct timespec t0;
-    struct timespec t1;
-    char dir[4096];
     const char *date_arg = NULL;
     int32_t date = 0;
     int locked = 0;
@@ -90,41 +114,17 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
                                argv[optind]);
     if ((rc = cli_want_date(cli, "report", date_arg, &date)) != 0)
         return rc;
-    if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
-        (rc = st_template_dir(cli->cfg.template_dir, dir, sizeof(dir),
-                              &cli->err)) != 0 ||
-        (rc = st_template_set_load(dir, &set, &cli->err)) != 0)
+    if ((rc = st_statement_load_templates(&cli->cfg, &set, &cli->err)) != 0)
         goto out;
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0 ||
         (rc = st_db_lock(db, cli->cfg.seller_id, date, &cli->err)) != 0)
         goto out;
     locked = 1;
-    memset(&so, 0, sizeof(so));
-    so.seller_id = cli->cfg.seller_id;
-    so.date = date;
-    so.out_dir = cli->cfg.out_dir;
-    so.templates = &set;
-    so.cfg = &cli->cfg;
-    so.log = &cli->log;
+    st_statement_opts_init(&so, &cli->cfg, &set, date, NULL, &cli->log);
     if ((rc = st_statement_write(db, &so, &res, &cli->err)) != 0)
         goto out;
-    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
-    {
-        struct st_log_field f[6] = {
-            {"seller", cli->cfg.seller_id, 0},
-            {"date", date_arg, 0},
-            {"rows", NULL, (int64_t)res.lines},
-            {"exceptions", NULL, (int64_t)res.exceptions},
-            {"open_disputes", NULL, (int64_t)res.open_disputes},
-            {"ms", NULL,
-             (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
-                 (t1.tv_nsec - t0.tv_nsec) / 1000000},
-        };
-
-        st_log_fields(&cli->log, ST_LOG_INFO, "report", f, 6, "wrote '%s'",
-                      res.dir);
-    }
+    log_written(cli, date_arg, &res, &t0);
 out:
     if (locked)
         (void)st_db_unlock(db, cli->cfg.seller_id, date, NULL);

@@ -1,6 +1,7 @@
 /*
  * fsutil.c: atomic file output and small filesystem helpers.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -71,6 +72,44 @@ st_fsync_dir(const char *dir, struct st_err *err)
                         strerror(errno));
     close(fd);
     return rc;
+}
+
+int
+st_fsync_path(const char *path, struct st_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = 0;
+
+    if (fd < 0)
+        return st_err_set(err, ST_ERR_IO, "cannot sync '%s': %s", path,
+                          strerror(errno));
+    if (fsync(fd) != 0 && errno != EINVAL)
+        rc = st_err_set(err, ST_ERR_IO, "cannot sync '%s': %s", path,
+                        strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = st_err_set(err, ST_ERR_IO, "cannot sync '%s': %s", path,
+                        strerror(errno));
+    return rc;
+}
+
+int
+st_remove_tree(const char *dir, struct st_err *err)
+{
+    DIR *d = opendir(dir);
+    const struct dirent *e;
+
+    if (d != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            (void)unlinkat(dirfd(d), e->d_name, 0); /* rmdir reports it */
+        }
+        (void)closedir(d); /* read only */
+    }
+    if (rmdir(dir) != 0)
+        return st_err_set(err, ST_ERR_IO, "cannot remove '%s': %s", dir,
+                          strerror(errno));
+    return 0;
 }
 
 static char *

@@ -21,6 +21,21 @@ int st_mkdir_p(const char *dir, unsigned mode, struct st_err *err);
 /* fsyncs the directory dir (so a rename in it is durable). */
 int st_fsync_dir(const char *dir, struct st_err *err);
 
+/*
+ * fsyncs path, a file or a directory, so that what was written to it is
+ * durable. A file system that cannot sync it (EINVAL) is not an error.
+ * ST_ERR_IO naming path otherwise.
+ */
+int st_fsync_path(const char *path, struct st_err *err);
+
+/*
+ * Removes the entries of dir that are not directories, then dir itself:
+ * enough for a flat directory of outputs. Best effort, for clean-up after
+ * a failure: every entry is tried. Returns 0 when dir is gone, else
+ * ST_ERR_IO naming what stayed (err may be NULL).
+ */
+int st_remove_tree(const char *dir, struct st_err *err);
+
 /* Writes len bytes of data to path atomically (temp, fsync, rename). */
 int st_file_write_atomic(const char *path, const void *data, size_t len,
                          struct st_err *err);

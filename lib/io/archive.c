@@ -15,9 +15,11 @@
 #include "core/date.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
+#include "core/path.h"
+#include "io/dbvalue.h"
 #include "core/banned.h"
 
-#define PATH_MAX_LEN 4096
+#define DATE_QUERY "queries/select_raw_report_business_date.sql"
 
 void
 st_archive_path(const char *archive_dir, const char *hex, struct st_buf *out)
@@ -91,9 +93,9 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
 
     if (created != NULL)
         *created = 0;
-    st_buf_init(&path, PATH_MAX_LEN);
-    st_buf_init(&dir, PATH_MAX_LEN);
-    st_buf_init(&tmp, PATH_MAX_LEN);
+    st_buf_init(&path, ST_PATH_MAX);
+    st_buf_init(&dir, ST_PATH_MAX);
+    st_buf_init(&tmp, ST_PATH_MAX);
     st_sha256_hex(data, len, hex);
     st_archive_path(archive_dir, hex, &path);
     st_buf_add(&dir, path.data, path.len - (ST_SHA256_HEX_LEN - 2) - 1);
@@ -198,25 +200,27 @@ int
 st_archive_business_date(struct st_db *db, int64_t epoch, const char *tz,
                          int32_t *date, struct st_err *err)
 {
+    static const char *const names[] = {"business_date"};
     char when[ST_DATETIME_LEN + 1];
     const char *params[2];
     PGresult *res = NULL;
     const char *v;
+    int col;
     int rc;
 
     st_datetime_format(epoch, when);
     params[0] = when;
     params[1] = tz;
-    rc = st_db_query(db, "queries/select_raw_report_business_date.sql", 2,
-                     params, &res, err);
-    if (rc != 0)
+    rc = st_db_query(db, DATE_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, DATE_QUERY, err)) != 0)
         goto out;
     if (PQntuples(res) != 1) {
         rc =
             st_err_set(err, ST_ERR_INTERNAL, "no business date for '%s'", when);
         goto out;
     }
-    v = PQgetvalue(res, 0, 0);
+    v = st_db_text(res, 0, col);
     rc = st_date_parse(v, strlen(v), date, err);
 out:
     PQclear(res);

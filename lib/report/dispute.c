@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "io/dbvalue.h"
 #include "report/dispute.h"
 #include "core/banned.h"
 
-#define DISPUTE_FIELDS  12
-#define COL_DAYS_LEFT   7
-#define COL_MINOR_UNITS 12
+#define WORKLIST_QUERY "queries/select_dispute_worklist.sql"
+#define CLOSE_QUERY    "queries/insert_dispute_outcome.sql"
+#define DISPUTE_FIELDS 12
+#define COL_DAYS_LEFT  7 /* field indices, as in disputes_fields */
 
 int
 st_dispute_outcome_valid(const char *outcome)
@@ -26,6 +28,8 @@ struct worklist {
     struct st_csvout *csv;
     struct st_xlsx *xlsx;
     struct st_dispute_counts *counts;
+    int cols[DISPUTE_FIELDS + 1]; /* then minor_units */
+    int have_cols;
 };
 
 /* Emits one case of the worklist and counts it. */
@@ -34,15 +38,25 @@ worklist_row(void *arg, const PGresult *res, struct st_err *err)
 {
     struct worklist *w = arg;
     const char *values[DISPUTE_FIELDS];
-    const char *minor = PQgetvalue(res, 0, COL_MINOR_UNITS);
-    int exp = minor[0] >= '0' && minor[0] <= '9' && minor[1] == '\0'
-                  ? minor[0] - '0'
-                  : -1;
+    const char *minor;
+    int exp;
     int rc;
     int c;
 
+    if (!w->have_cols) {
+        if ((rc = st_template_columns(ST_TMPL_DISPUTES, res, w->cols,
+                                      WORKLIST_QUERY, err)) != 0)
+            return rc;
+        w->have_cols = 1;
+    }
+    minor = st_db_text(res, 0, w->cols[DISPUTE_FIELDS]);
+    exp = minor[0] >= '0' && minor[0] <= '9' && minor[1] == '\0'
+              ? minor[0] - '0'
+              : -1;
     for (c = 0; c < DISPUTE_FIELDS; c++)
-        values[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+        values[c] = PQgetisnull(res, 0, w->cols[c])
+                        ? NULL
+                        : st_db_text(res, 0, w->cols[c]);
     rc = st_template_emit(w->t, values, exp, -1, w->csv, w->xlsx, err);
     if (rc != 0) {
         st_err_prefix(err, "dispute '%s'", values[0]);
@@ -84,8 +98,8 @@ st_dispute_worklist(struct st_db *db, const struct st_dispute_query *q,
     params[2] = q->as_of;
     params[3] = q->open_only ? "true" : "false";
     params[4] = lookback;
-    return st_db_stream(db, "queries/select_dispute_worklist.sql", 5, params,
-                        DISPUTE_FIELDS + 1, worklist_row, &w, err);
+    return st_db_stream(db, WORKLIST_QUERY, 5, params, DISPUTE_FIELDS + 1,
+                        worklist_row, &w, err);
 }
 
 int
@@ -93,9 +107,11 @@ st_dispute_close(struct st_db *db, const char *seller_id, const char *case_id,
                  const char *outcome, const char *note, char *recorded_at,
                  struct st_err *err)
 {
+    static const char *const names[] = {"recorded_at"};
     int rc;
     PGresult *res = NULL;
     const char *params[4];
+    int col;
 
     if (recorded_at != NULL)
         recorded_at[0] = '\0';
@@ -106,9 +122,9 @@ st_dispute_close(struct st_db *db, const char *seller_id, const char *case_id,
     params[1] = case_id;
     params[2] = outcome;
     params[3] = note != NULL ? note : "";
-    rc = st_db_query(db, "queries/insert_dispute_outcome.sql", 4, params, &res,
-                     err);
-    if (rc != 0)
+    rc = st_db_query(db, CLOSE_QUERY, 4, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, CLOSE_QUERY, err)) != 0)
         goto out;
     if (PQntuples(res) != 1) {
         rc = st_err_set(err, ST_ERR_NOINPUT,
@@ -118,7 +134,7 @@ st_dispute_close(struct st_db *db, const char *seller_id, const char *case_id,
         goto out;
     }
     if (recorded_at != NULL) {
-        const char *v = PQgetvalue(res, 0, 1);
+        const char *v = st_db_text(res, 0, col);
         size_t len = strlen(v);
 
         if (len > ST_DATETIME_LEN)

@@ -1,12 +1,372 @@
 /*
- * manifest.c: manifest.json checks for `settle verify` and `settle rerun`.
+ * manifest.c: manifest.json, built from a report and written atomically,
+ * and checked for `settle verify` and `settle rerun`.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "io/archive.h"
+#include "core/alloc.h"
+#include "core/fsutil.h"
 #include "core/hash.h"
+#include "core/money.h"
+#include "core/path.h"
+#include "core/version.h"
+#include "io/archive.h"
+#include "io/dbvalue.h"
 #include "report/manifest.h"
 #include "core/banned.h"
+
+#define INPUTS_QUERY "queries/select_statement_inputs.sql"
+
+/* ---------------------------------------------------------------- write */
+
+static int
+nomem(struct st_err *err)
+{
+    return st_err_set(err, ST_ERR_NOMEM, "out of memory building the manifest");
+}
+
+/* Sets o[key] to v, taking v; -1 when v is NULL or it cannot. */
+static int
+set_new(json_t *o, const char *key, json_t *v)
+{
+    if (v == NULL)
+        return -1;
+    return json_object_set_new(o, key, v) != 0 ? -1 : 0;
+}
+
+/* Appends v to a, taking v; -1 when v is NULL or it cannot. */
+static int
+append_new(json_t *a, json_t *v)
+{
+    if (v == NULL)
+        return -1;
+    return json_array_append_new(a, v) != 0 ? -1 : 0;
+}
+
+static json_t *
+money_json(int64_t v, int exp)
+{
+    char buf[ST_MONEY_FMT_MAX];
+
+    if (st_money_format(v, exp, '.', buf, sizeof(buf)) < 0)
+        return NULL;
+    return json_string(buf);
+}
+
+static json_t *
+currency_json(const struct st_summary_ccy *cc)
+{
+    json_t *o = json_object();
+    int bad = o == NULL;
+
+    bad = bad || set_new(o, "lines", json_integer(cc->total.lines)) != 0;
+    bad = bad || set_new(o, "amount", money_json(cc->total.amount, cc->exp));
+    bad = bad ||
+          set_new(o, "percentage_fee", money_json(cc->total.pfee, cc->exp));
+    bad = bad || set_new(o, "fixed_fee", money_json(cc->total.ffee, cc->exp));
+    bad = bad || set_new(o, "total_fee", money_json(cc->total.tfee, cc->exp));
+    bad = bad || set_new(o, "net", money_json(cc->total.net, cc->exp));
+    bad = bad || set_new(o, "payouts", money_json(cc->payouts, cc->exp));
+    bad = bad || set_new(o, "reserve", money_json(cc->reserve, cc->exp));
+    if (!bad && cc->rep[0] != '\0' && cc->total.converted == cc->total.lines) {
+        bad =
+            bad || set_new(o, "reporting_currency", json_string(cc->rep)) != 0;
+        bad = bad || set_new(o, "net_reporting",
+                             money_json(cc->total.net_rep, cc->rep_exp));
+    }
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The totals of every currency, by code. */
+static json_t *
+currencies_json(const struct st_summary *s)
+{
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; o != NULL && i < s->nccy; i++)
+        if (set_new(o, s->ccys[i].code, currency_json(&s->ccys[i])) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    return o;
+}
+
+/* The exchange rates, in the query's order. */
+static json_t *
+rates_json(const struct st_summary *s)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a != NULL && i < s->nrates; i++) {
+        const struct st_summary_rate *r = &s->rates[i];
+
+        if (append_new(a, json_pack("{s:s, s:s, s:s?, s:s, s:I}", "currency",
+                                    r->currency, "reporting_currency",
+                                    r->reporting, "fx_date", r->date, "fx_rate",
+                                    r->rate, "lines", (json_int_t)r->lines)) !=
+            0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *
+counts_json(const struct st_manifest_in *in)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "lines",
+                     (json_int_t)in->lines, "exceptions",
+                     (json_int_t)in->exceptions, "disputes",
+                     (json_int_t)in->disputes->cases, "open_disputes",
+                     (json_int_t)in->disputes->open, "overdue_disputes",
+                     (json_int_t)in->disputes->overdue);
+}
+
+/* Tool, versions, seller, date, cutoff and the config digest. */
+static int
+add_header(struct st_db *db, const struct st_manifest_in *in, json_t *root,
+           struct st_err *err)
+{
+    const struct st_summary *s = in->sum;
+    char hex[ST_SHA256_HEX_LEN + 1];
+    struct st_buf canon;
+    int version = 0;
+    int rc;
+
+    if ((rc = st_db_schema_version(db, &version, err)) != 0)
+        return rc;
+    if (set_new(root, "tool", json_string("settle")) != 0 ||
+        set_new(root, "tool_version", json_string(ST_VERSION)) != 0 ||
+        set_new(root, "schema_version", json_integer(version)) != 0 ||
+        set_new(root, "seller_id", json_string(in->seller_id)) != 0 ||
+        set_new(root, "date", json_string(s->date)) != 0 ||
+        set_new(root, "ledger_cutoff",
+                s->have_cutoff ? json_string(s->cutoff_text) : json_null()) !=
+            0 ||
+        set_new(root, "cutoff_moved", json_boolean(s->cutoff_moved)) != 0)
+        return nomem(err);
+    if (in->cfg == NULL)
+        return set_new(root, "config_digest", json_null()) != 0 ? nomem(err)
+                                                                : 0;
+    st_buf_init(&canon, 1 << 20);
+    st_config_canonical(in->cfg, &canon);
+    rc = st_buf_error(&canon);
+    if (rc == 0)
+        st_sha256_hex(canon.data, canon.len, hex);
+    st_buf_release(&canon);
+    if (rc != 0 || set_new(root, "config_digest", json_string(hex)) != 0)
+        return nomem(err);
+    return 0;
+}
+
+/* The archived raw reports of the date. */
+static int
+inputs_json(struct st_db *db, const struct st_manifest_in *in, json_t **out,
+            struct st_err *err)
+{
+    static const char *const names[] = {"name", "sha256", "bytes", "report_id"};
+    const char *params[2] = {in->seller_id, in->sum->date};
+    PGresult *res = NULL;
+    json_t *arr = NULL;
+    int c[4];
+    int rc;
+    int r;
+
+    *out = NULL;
+    rc = st_db_query(db, INPUTS_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, c, 4, INPUTS_QUERY, err)) != 0)
+        goto out;
+    if ((arr = json_array()) == NULL) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        int64_t bytes = 0;
+
+        if ((rc = st_db_i64(res, r, c[2], INPUTS_QUERY, &bytes, err)) != 0)
+            goto out;
+        if (append_new(arr, json_pack("{s:s, s:s, s:I, s:s?}", "name",
+                                      st_db_text(res, r, c[0]), "sha256",
+                                      st_db_text(res, r, c[1]), "bytes",
+                                      (json_int_t)bytes, "report_id",
+                                      PQgetisnull(res, r, c[3])
+                                          ? NULL
+                                          : st_db_text(res, r, c[3]))) != 0) {
+            rc = nomem(err);
+            goto out;
+        }
+    }
+    *out = arr;
+    arr = NULL; /* transferred */
+    rc = 0;
+out:
+    json_decref(arr);
+    PQclear(res);
+    return rc;
+}
+
+/* The sha256 of each template, by file name. */
+static int
+templates_json(const struct st_template_set *set, json_t **out,
+               struct st_err *err)
+{
+    char hex[ST_SHA256_HEX_LEN + 1];
+    json_t *obj = json_object();
+    uint64_t bytes;
+    size_t i;
+    int rc = 0;
+
+    *out = NULL;
+    if (obj == NULL)
+        return nomem(err);
+    for (i = 0; i < ST_TMPL_KINDS && rc == 0; i++) {
+        const struct st_template *t = &set->t[i];
+
+        if (t->path == NULL)
+            continue;
+        if ((rc = st_sha256_file(t->path, hex, &bytes, err)) == 0 &&
+            set_new(obj, st_template_file((enum st_template_kind)i),
+                    json_string(hex)) != 0)
+            rc = nomem(err);
+    }
+    if (rc != 0) {
+        json_decref(obj);
+        return rc;
+    }
+    *out = obj;
+    return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Path, sha256 and size of each output, sorted by path. */
+static int
+outputs_json(const struct st_publish *pub, json_t **out, struct st_err *err)
+{
+    const char **names = NULL;
+    json_t *arr = NULL;
+    char path[ST_PATH_MAX];
+    char hex[ST_SHA256_HEX_LEN + 1];
+    uint64_t bytes;
+    size_t i;
+    int rc = ST_ERR_NOMEM;
+
+    *out = NULL;
+    names = st_calloc(pub->noutputs + 1, sizeof(*names));
+    if (names == NULL || (arr = json_array()) == NULL) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (i = 0; i < pub->noutputs; i++)
+        names[i] = pub->outputs[i];
+    qsort(names, pub->noutputs, sizeof(*names), cmp_names);
+    for (i = 0; i < pub->noutputs; i++) {
+        if ((rc = st_path_join(path, sizeof(path), pub->tmp, names[i], err)) !=
+                0 ||
+            (rc = st_sha256_file(path, hex, &bytes, err)) != 0)
+            goto out;
+        if (append_new(arr,
+                       json_pack("{s:s, s:s, s:I}", "path", names[i], "sha256",
+                                 hex, "bytes", (json_int_t)bytes)) != 0) {
+            rc = nomem(err);
+            goto out;
+        }
+    }
+    *out = arr;
+    arr = NULL; /* transferred */
+    rc = 0;
+out:
+    json_decref(arr);
+    st_free(names);
+    return rc;
+}
+
+/* Sets root[key] to v, taking v; ST_ERR_NOMEM when v is NULL. */
+static int
+put(json_t *root, const char *key, json_t *v, struct st_err *err)
+{
+    return set_new(root, key, v) != 0 ? nomem(err) : 0;
+}
+
+/* The manifest of in, owned by the caller (json_decref). */
+static int
+build(struct st_db *db, const struct st_manifest_in *in, json_t **out,
+      struct st_err *err)
+{
+    json_t *root = json_object();
+    json_t *v = NULL;
+    int rc;
+
+    *out = NULL;
+    if (root == NULL)
+        return nomem(err);
+    if ((rc = add_header(db, in, root, err)) != 0 ||
+        (rc = inputs_json(db, in, &v, err)) != 0 ||
+        (rc = put(root, "inputs", v, err)) != 0 ||
+        (rc = put(root, "fx_rates", rates_json(in->sum), err)) != 0 ||
+        (rc = templates_json(in->templates, &v, err)) != 0 ||
+        (rc = put(root, "templates", v, err)) != 0 ||
+        (rc = outputs_json(in->pub, &v, err)) != 0 ||
+        (rc = put(root, "outputs", v, err)) != 0 ||
+        (rc = put(root, "currencies", currencies_json(in->sum), err)) != 0 ||
+        (rc = put(root, "counts", counts_json(in), err)) != 0)
+        goto out;
+    *out = root;
+    root = NULL; /* transferred */
+out:
+    json_decref(root);
+    return rc;
+}
+
+int
+st_manifest_write(struct st_db *db, const struct st_manifest_in *in,
+                  struct st_err *err)
+{
+    struct st_atomic_file af;
+    json_t *root = NULL;
+    char *text = NULL;
+    char path[ST_PATH_MAX];
+    int rc;
+
+    memset(&af, 0, sizeof(af));
+    if ((rc = build(db, in, &root, err)) != 0)
+        goto out;
+    text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (text == NULL) {
+        rc = nomem(err);
+        goto out;
+    }
+    if ((rc = st_path_join(path, sizeof(path), in->pub->tmp, "manifest.json",
+                           err)) != 0 ||
+        (rc = st_atomic_open(&af, path, err)) != 0)
+        goto out;
+    if (fputs(text, af.f) == EOF || fputc('\n', af.f) == EOF) {
+        rc = st_err_set(err, ST_ERR_IO, "cannot write '%s'", path);
+        goto out;
+    }
+    rc = st_atomic_commit(&af, err);
+out:
+    st_atomic_abort(&af);
+    free(text);
+    json_decref(root);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- read */
 
 int
 st_manifest_load(const char *path, json_t **out, struct st_err *err)

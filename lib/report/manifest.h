@@ -1,13 +1,17 @@
 /*
- * manifest.h: reading manifest.json back, for the auditor.
+ * manifest.h: manifest.json, written by the report stage and read back
+ * for the auditor.
  *
  * The report stage writes out_dir/<seller>/<date>/manifest.json: the tool
  * and schema versions, the ledger cutoff, the config digest, every input
- * (name, sha256, bytes, report id) and every output file (path relative to
- * the date's directory, sha256, bytes). This module checks a manifest
- * against the files (`settle verify`) and two manifests against each other
- * (`settle rerun`), and lists each difference as one line in a caller's
- * buffer. JSON is read with jansson.
+ * (name, sha256, bytes, report id), the exchange rates, the templates'
+ * digests, every output file (path relative to the date's directory,
+ * sha256, bytes), the totals per currency and the counts. Keys are sorted
+ * and nothing in it depends on the clock but the cutoff, so the same data
+ * gives the same bytes. This module writes it (st_manifest_write), checks
+ * it against the files (`settle verify`) and two manifests against each
+ * other (`settle rerun`), listing each difference as one line in a
+ * caller's buffer. JSON is read and written with jansson.
  */
 #ifndef ST_MANIFEST_H
 #define ST_MANIFEST_H
@@ -15,7 +19,34 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/err.h"
+#include "io/db.h"
+#include "report/dispute.h"
+#include "report/publish.h"
+#include "report/summary.h"
+#include "report/template.h"
+
+/* What a manifest is built from, all borrowed. */
+struct st_manifest_in {
+    const char *seller_id;
+    const struct st_summary *sum; /* date, cutoff, currencies and rates */
+    const struct st_config *cfg;  /* for the digest; may be NULL */
+    const struct st_template_set *templates;
+    const struct st_publish *pub; /* the directory and its outputs */
+    uint64_t lines;
+    uint64_t exceptions;
+    const struct st_dispute_counts *disputes;
+};
+
+/*
+ * Builds the manifest of in and writes it atomically (core/fsutil) as
+ * manifest.json in in->pub's temporary directory, after the outputs, which
+ * it hashes. Reads the schema version and the inputs from db.
+ * ST_ERR_NOMEM, the database's codes, or CANTCREAT and IO naming the file.
+ */
+int st_manifest_write(struct st_db *db, const struct st_manifest_in *in,
+                      struct st_err *err);
 
 /*
  * Loads the JSON object at path into *out (owned: json_decref). ST_ERR_NOINPUT

@@ -1,13 +1,14 @@
 /*
  * statement.h: the report stage. Writes the outputs of one seller and
- * business date D (DESIGN.md section 7) from what normalize and reconcile
- * stored: statement.xlsx, statement-<CCY>.csv per currency, summary.csv,
- * exceptions.csv, disputes.csv and manifest.json.
+ * business date D (README "Statements and output columns") from what
+ * normalize and reconcile stored: statement.xlsx, statement-<CCY>.csv per
+ * currency, summary.csv, exceptions.csv, disputes.csv and manifest.json.
  *
  * Everything is built in a temporary sibling directory
  * out_dir/<seller>/.<D>.tmp-XXXXXX, each file fsynced, then renamed to
  * out_dir/<seller>/<D>; an older directory of that date is renamed away
- * first and removed after. Readers see the old set or the new one.
+ * first and removed after (report/publish). Readers see the old set or
+ * the new one.
  *
  * All data is read in one REPEATABLE READ, READ ONLY transaction, with a
  * few set-based queries; the lines stream in single-row mode straight into
@@ -16,8 +17,9 @@
  * total, no wall-clock time is written (the workbook's dates are pinned to
  * D) and numbers never pass through the locale.
  *
- * Ties are checked while writing: the lines of each currency must sum to
- * its Summary total, else ST_ERR_INTERNAL and nothing is published.
+ * Ties are checked while writing (report/rows): the lines of each currency
+ * must sum to its Summary total, else ST_ERR_INTERNAL and nothing is
+ * published.
  */
 #ifndef ST_STATEMENT_H
 #define ST_STATEMENT_H
@@ -25,9 +27,10 @@
 #include <stdint.h>
 
 #include "core/config.h"
-#include "io/db.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/path.h"
+#include "io/db.h"
 #include "report/template.h"
 
 struct st_statement_opts {
@@ -47,7 +50,7 @@ struct st_statement_result {
     uint64_t disputes;
     uint64_t open_disputes;
     uint64_t overdue_disputes;
-    char dir[4096]; /* the published directory */
+    char dir[ST_PATH_MAX]; /* the published directory */
 };
 
 /*
@@ -62,10 +65,29 @@ int st_statement_write(struct st_db *db, const struct st_statement_opts *o,
                        struct st_statement_result *res, struct st_err *err);
 
 /*
- * The whole report stage for a caller that holds cfg: finds the templates
- * (st_template_dir of cfg->template_dir), loads them (ST_ERR_CONFIG naming
- * file and line when one is invalid) and calls st_statement_write for
- * cfg->seller_id, date and out_dir (NULL: cfg->out_dir). Takes no lock: the
+ * Fills o for cfg->seller_id, date and out_dir (NULL: cfg->out_dir), with
+ * the templates set and log (may be NULL); all borrowed.
+ */
+void st_statement_opts_init(struct st_statement_opts *o,
+                            const struct st_config *cfg,
+                            const struct st_template_set *set, int32_t date,
+                            const char *out_dir, struct st_log *log);
+
+/*
+ * Checks that cfg names a seller and loads the templates of cfg (the
+ * directory of st_template_dir of cfg->template_dir) into set, which the
+ * caller releases with st_template_set_release, also after an error.
+ * ST_ERR_CONFIG naming file and line when one is invalid.
+ */
+int st_statement_load_templates(const struct st_config *cfg,
+                                struct st_template_set *set,
+                                struct st_err *err);
+
+/*
+ * The whole report stage for a caller that holds cfg: loads the templates
+ * (st_statement_load_templates) and calls st_statement_write with the
+ * options of st_statement_opts_init for cfg->seller_id, date and out_dir
+ * (NULL: cfg->out_dir). Takes no lock: the
  * caller holds the (seller, date) lock. Reads in its own read-only
  * snapshot, or, inside a caller's transaction (settle rerun), in that one.
  */

@@ -3,8 +3,9 @@
  * the row writer that turns a row of values into CSV and XLSX cells.
  *
  * The field tables are the contract with sql/queries/select_statement_*.sql
- * and select_dispute_worklist.sql: field i is column i of the query (the
- * summary's values are computed in lib/statement.c in the same order).
+ * and select_dispute_worklist.sql: each field is a column of the query of
+ * the same name, found by st_template_columns (the summary's values are
+ * computed in lib/report/rows.c, in the order of summary_fields).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/num.h"
+#include "io/dbvalue.h"
 #include "report/template.h"
 #include "core/banned.h"
 
@@ -122,6 +124,12 @@ static const struct {
     {"disputes.tmpl", "Disputes", disputes_fields, NELEM(disputes_fields)},
 };
 
+_Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(summary_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX,
+               "ST_TEMPLATE_FIELDS_MAX");
+
 static const char *const format_names[] = {
     "text", "int", "amount", "amount", "date", "datetime", "rate"};
 
@@ -130,6 +138,19 @@ st_template_fields(enum st_template_kind kind, size_t *n)
 {
     *n = kinds[kind].n;
     return kinds[kind].fields;
+}
+
+int
+st_template_columns(enum st_template_kind kind, const PGresult *res, int *idx,
+                    const char *query, struct st_err *err)
+{
+    const char *names[ST_TEMPLATE_FIELDS_MAX + 1];
+    size_t i;
+
+    for (i = 0; i < kinds[kind].n; i++)
+        names[i] = kinds[kind].fields[i].name;
+    names[i] = "minor_units";
+    return st_db_columns(res, names, idx, kinds[kind].n + 1, query, err);
 }
 
 const char *
@@ -209,62 +230,100 @@ tok_is(const char *s, size_t n, const char *word)
     return strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
+/* Copies the token s (n bytes) into tmp (64 bytes), cut short if need be. */
+static void
+copy_token(char *tmp, const char *s, size_t n)
+{
+    size_t k = n < 64 ? n : 63;
+
+    memcpy(tmp, s, k);
+    tmp[k] = '\0';
+}
+
+/* The column's FIELD: its index into the kind's fields, in *f. */
 static int
-add_column(struct st_template *t, const struct line *ln, size_t pos,
-           const char *name, struct st_err *err)
+column_field(const struct st_template *t, const struct line *ln, size_t *pos,
+             const char *name, size_t *f, struct st_err *err)
 {
     size_t nf = kinds[t->kind].n;
     const struct st_template_field *fields = kinds[t->kind].fields;
     const char *s;
-    size_t n;
-    size_t f;
-    size_t i;
-    int fmt = -1;
-    unsigned width = 0;
     char tmp[64];
-    struct st_template_col *cols;
-    struct st_xlsx_col *xcols;
-    char *header;
+    size_t n = token(ln, pos, &s);
 
-    n = token(ln, &pos, &s);
     if (n == 0)
-        return at(ln, ln->p + pos, name, err, "column needs a field");
-    for (f = 0; f < nf; f++)
-        if (tok_is(s, n, fields[f].name))
+        return at(ln, ln->p + *pos, name, err, "column needs a field");
+    for (*f = 0; *f < nf; (*f)++)
+        if (tok_is(s, n, fields[*f].name))
             break;
-    if (f == nf || n >= sizeof(tmp)) {
-        memcpy(tmp, s, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
-        tmp[n < sizeof(tmp) ? n : sizeof(tmp) - 1] = '\0';
+    if (*f == nf || n >= sizeof(tmp)) {
+        copy_token(tmp, s, n);
         return at(ln, s, name, err, "unknown field '%s'", tmp);
     }
-    n = token(ln, &pos, &s);
+    return 0;
+}
+
+/* The column's FORMAT, which must be field f's type or text, in *fmt. */
+static int
+column_format(const struct st_template *t, const struct line *ln, size_t *pos,
+              const char *name, size_t f, int *fmt, struct st_err *err)
+{
+    const struct st_template_field *field = &kinds[t->kind].fields[f];
+    const char *s;
+    char tmp[64];
+    size_t n = token(ln, pos, &s);
+    size_t i;
+
+    *fmt = -1;
     if (n == 0)
         return at(ln, s, name, err, "column needs a format");
-    for (i = 0; i < NELEM(format_names) && fmt < 0; i++)
+    for (i = 0; i < NELEM(format_names) && *fmt < 0; i++)
         if (tok_is(s, n, format_names[i]))
-            fmt = (int)i;
-    if (fmt == ST_TYPE_AMOUNT && fields[f].type == ST_TYPE_AMOUNT_REPORTING)
-        fmt = ST_TYPE_AMOUNT_REPORTING;
-    if (fmt < 0 || (fmt != ST_TYPE_TEXT && fmt != (int)fields[f].type)) {
-        memcpy(tmp, s, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
-        tmp[n < sizeof(tmp) ? n : sizeof(tmp) - 1] = '\0';
+            *fmt = (int)i;
+    if (*fmt == ST_TYPE_AMOUNT && field->type == ST_TYPE_AMOUNT_REPORTING)
+        *fmt = ST_TYPE_AMOUNT_REPORTING;
+    if (*fmt < 0 || (*fmt != ST_TYPE_TEXT && *fmt != (int)field->type)) {
+        copy_token(tmp, s, n);
         st_err_set(err, ST_ERR_CONFIG,
                    "format '%s' does not suit field '%s' (want %s or text)",
-                   tmp, fields[f].name, format_names[fields[f].type]);
+                   tmp, field->name, format_names[field->type]);
         st_err_at(err, name, ln->no, (long)(s - ln->base) + 1);
         return ST_ERR_CONFIG;
     }
-    n = token(ln, &pos, &s);
+    return 0;
+}
+
+/* The column's WIDTH, 1..255, in *width. */
+static int
+column_width(const struct line *ln, size_t *pos, const char *name,
+             unsigned *width, struct st_err *err)
+{
+    const char *s;
+    char tmp[64];
+    size_t n = token(ln, pos, &s);
+    size_t i;
+
+    *width = 0;
     for (i = 0; i < n && i < 4; i++) {
         if (s[i] < '0' || s[i] > '9')
             break;
-        width = width * 10 + (unsigned)(s[i] - '0');
+        *width = *width * 10 + (unsigned)(s[i] - '0');
     }
-    if (n == 0 || i != n || width < 1 || width > 255) {
-        memcpy(tmp, s, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
-        tmp[n < sizeof(tmp) ? n : sizeof(tmp) - 1] = '\0';
+    if (n == 0 || i != n || *width < 1 || *width > 255) {
+        copy_token(tmp, s, n);
         return at(ln, s, name, err, "width '%s' must be a number 1..255", tmp);
     }
+    return 0;
+}
+
+/* The column's HEADER TEXT, the rest of the line, trimmed: *hpos, *hlen. */
+static int
+column_header(const struct st_template *t, const struct line *ln, size_t pos,
+              const char *name, size_t *hpos, size_t *hlen, struct st_err *err)
+{
+    size_t n;
+    size_t i;
+
     while (pos < ln->len && is_blank(ln->p[pos]))
         pos++;
     n = ln->len - pos;
@@ -281,6 +340,30 @@ add_column(struct st_template *t, const struct line *ln, size_t pos,
         if ((unsigned char)ln->p[pos + i] < 0x20 && ln->p[pos + i] != '\t')
             return at(ln, ln->p + pos + i, name, err,
                       "control character in header text");
+    *hpos = pos;
+    *hlen = n;
+    return 0;
+}
+
+static int
+add_column(struct st_template *t, const struct line *ln, size_t pos,
+           const char *name, struct st_err *err)
+{
+    size_t f = 0;
+    int fmt = -1;
+    unsigned width = 0;
+    size_t hpos = 0;
+    size_t hlen = 0;
+    struct st_template_col *cols;
+    struct st_xlsx_col *xcols;
+    char *header;
+    int rc;
+
+    if ((rc = column_field(t, ln, &pos, name, &f, err)) != 0 ||
+        (rc = column_format(t, ln, &pos, name, f, &fmt, err)) != 0 ||
+        (rc = column_width(ln, &pos, name, &width, err)) != 0 ||
+        (rc = column_header(t, ln, pos, name, &hpos, &hlen, err)) != 0)
+        return rc;
     cols = st_reallocarray(t->cols, t->ncols + 1, sizeof(*cols));
     if (cols == NULL)
         return st_err_set(err, ST_ERR_NOMEM, "out of memory");
@@ -289,7 +372,7 @@ add_column(struct st_template *t, const struct line *ln, size_t pos,
     if (xcols == NULL)
         return st_err_set(err, ST_ERR_NOMEM, "out of memory");
     t->xcols = xcols;
-    header = st_memdup(ln->p + pos, n);
+    header = st_memdup(ln->p + hpos, hlen);
     if (header == NULL)
         return st_err_set(err, ST_ERR_NOMEM, "out of memory");
     t->cols[t->ncols].field = f;

@@ -30,9 +30,14 @@
 
 #include <stddef.h>
 
+#include <libpq-fe.h>
+
 #include "io/csvout.h"
 #include "core/err.h"
 #include "io/xlsx.h"
+
+/* The most fields an output has (the statement's 30). */
+#define ST_TEMPLATE_FIELDS_MAX 30
 
 enum st_template_kind {
     ST_TMPL_STATEMENT = 0,
@@ -83,6 +88,15 @@ struct st_template_set {
  */
 const struct st_template_field *st_template_fields(enum st_template_kind kind,
                                                    size_t *n);
+
+/*
+ * Finds the columns of kind's query in res by name: idx[i] gets the column
+ * of field i, and idx[n] that of "minor_units", the row currency's
+ * decimals, for the n fields of kind (idx holds n + 1). ST_ERR_INTERNAL
+ * naming query and the column when one is missing.
+ */
+int st_template_columns(enum st_template_kind kind, const PGresult *res,
+                        int *idx, const char *query, struct st_err *err);
 
 /* The file name of a kind's template ("statement.tmpl"). */
 const char *st_template_file(enum st_template_kind kind);

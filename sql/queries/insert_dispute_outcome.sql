@@ -12,4 +12,4 @@ SELECT d.seller_id, d.case_id, $3, $4
    AND d.case_id = $2
 RETURNING case_id,
           to_char(recorded_at AT TIME ZONE 'UTC',
-                  'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                  'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at

@@ -4,8 +4,9 @@
 -- Open cases opened on or before D are always listed; closed ones only
 -- when not open_only and opened within lookback days of D. Open cases come
 -- first, by respond-by date (overdue first), then case id. The columns
--- are the disputes template's fields in the order of lib/template.c
--- (disputes_fields), then minor_units.
+-- are the disputes template's fields in the order of
+-- lib/report/template.c (disputes_fields), then minor_units, each named as
+-- its field (read by name).
 --   $1 seller_id      text
 --   $2 date D         date
 --   $3 as-of          timestamptz, or NULL for every outcome
@@ -15,14 +16,17 @@ SELECT d.case_id,
        d.kind,
        d.capture_id,
        d.order_reference,
-       to_char(d.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       to_char(d.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+           AS opened_at,
        d.respond_by,
-       CASE WHEN d.respond_by_estimated THEN 'estimated' ELSE 'confirmed' END,
-       CASE WHEN o.outcome IS NULL THEN d.respond_by - $2::date END,
+       CASE WHEN d.respond_by_estimated THEN 'estimated' ELSE 'confirmed' END
+           AS respond_by_estimated,
+       CASE WHEN o.outcome IS NULL THEN d.respond_by - $2::date END
+           AS days_left,
        d.amount,
        d.currency,
-       coalesce(o.outcome, 'open'),
-       coalesce(o.note, ''),
+       coalesce(o.outcome, 'open') AS status,
+       coalesce(o.note, '') AS note,
        d.minor_units
   FROM settle.dispute d
   LEFT JOIN LATERAL (

@@ -4,3 +4,4 @@
 -- $2  timezone  text, IANA zone
 -- Returns one row: the date as YYYY-MM-DD.
 SELECT to_char(($1::timestamptz AT TIME ZONE $2)::date, 'YYYY-MM-DD')
+           AS business_date

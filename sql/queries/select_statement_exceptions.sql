@@ -3,8 +3,9 @@
 -- missing_in_ledger, missing_in_settlement, duplicate_in_settlement,
 -- payout_mismatch, and lines of kind unknown), with both sides' amounts.
 -- The columns are the exceptions template's fields in the order of
--- lib/template.c (exceptions_fields), then minor_units. Ordered by every
--- column, so the order is total.
+-- lib/report/template.c (exceptions_fields), then minor_units, each named
+-- as its field (the report reads them by name). Ordered by every column,
+-- so the order is total.
 --   $1 seller_id      text
 --   $2 business_date  date
 SELECT r.status,
@@ -12,15 +13,15 @@ SELECT r.status,
        r.kind,
        r.currency,
        to_char(l.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-           AS posted,
+           AS posted_at,
        r.amazon_transaction_id,
        r.reference,
-       r.entry_id,
+       r.entry_id AS ledger_entry_id,
        r.settlement_amount,
        r.settlement_fee,
        r.ledger_amount,
        r.ledger_fee,
-       r.settlement_amount - r.ledger_amount,
+       r.settlement_amount - r.ledger_amount AS difference,
        r.match_rule,
        r.source_sha256,
        r.source_line,
@@ -38,7 +39,7 @@ SELECT r.status,
                      'payout_mismatch', 'unknown_type')
         OR r.kind = 'unknown')
  ORDER BY r.status, r.currency, r.source_sha256 NULLS LAST,
-          r.source_line NULLS LAST, r.entry_id NULLS LAST, posted,
+          r.source_line NULLS LAST, r.entry_id NULLS LAST, posted_at,
           r.amazon_transaction_id, r.reference, r.kind, r.reason,
           r.settlement_amount, r.settlement_fee, r.ledger_amount,
           r.ledger_fee, r.match_rule, r.minor_units

@@ -7,7 +7,7 @@ SELECT currency,
        reporting_currency,
        fx_date,
        fx_rate,
-       count(*)
+       count(*) AS lines
   FROM settle.settlement_line
  WHERE seller_id = $1
    AND business_date = $2::date

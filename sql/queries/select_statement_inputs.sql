@@ -2,7 +2,7 @@
 -- business date, for the manifest's inputs.
 --   $1 seller_id      text
 --   $2 business_date  date
-SELECT coalesce(original_name, ''),
+SELECT coalesce(original_name, '') AS name,
        sha256,
        bytes,
        report_id

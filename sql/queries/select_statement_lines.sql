@@ -1,15 +1,17 @@
 -- select_statement_lines.sql: every settlement line of a seller's business
 -- date with its reconciliation result, for statement-<CCY>.csv and the
 -- currency sheets. The columns are the statement template's fields in the
--- order of lib/template.c (statement_fields), then minor_units. The order
--- is total: currency, posted_at, source file, source line.
+-- order of lib/report/template.c (statement_fields), then minor_units, each
+-- named as its field (the report reads them by name). The order is total:
+-- currency, posted_at, source file, source line.
 -- A line that reconcile has not seen has status 'unreconciled'.
 --   $1 seller_id      text
 --   $2 business_date  date
-SELECT to_char(l.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+SELECT to_char(l.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+           AS posted_at,
        l.kind,
        l.provider_type,
-       coalesce(r.status, 'unreconciled'),
+       coalesce(r.status, 'unreconciled') AS status,
        l.amazon_transaction_id,
        l.seller_reference_id,
        l.amazon_order_reference_id,
@@ -26,16 +28,16 @@ SELECT to_char(l.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        l.fx_rate,
        l.fx_date,
        l.net_reporting,
-       r.entry_id,
+       r.entry_id AS ledger_entry_id,
        r.ledger_amount,
        r.ledger_fee,
        r.match_rule,
        r.reason,
        l.settlement_id,
        to_char(l.settlement_start AT TIME ZONE 'UTC',
-               'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+               'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS settlement_start,
        to_char(l.settlement_end AT TIME ZONE 'UTC',
-               'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+               'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS settlement_end,
        l.source_sha256,
        l.source_line,
        l.minor_units

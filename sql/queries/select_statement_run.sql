@@ -3,7 +3,7 @@
 --   $1 seller_id      text
 --   $2 business_date  date
 SELECT to_char(ledger_cutoff AT TIME ZONE 'UTC',
-               'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ledger_cutoff_text,
        ledger_cutoff,
        cutoff_moved
   FROM settle.run

@@ -1,0 +1,161 @@
+/*
+ * publish.c: a temporary directory of outputs, renamed into place.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/fsutil.h"
+#include "report/publish.h"
+#include "core/banned.h"
+
+void
+st_publish_init(struct st_publish *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+static int
+valid_component(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || s[0] == '\0' || strcmp(s, ".") == 0 ||
+        strcmp(s, "..") == 0 || strlen(s) > 200)
+        return 0;
+    for (i = 0; s[i] != '\0'; i++)
+        if (s[i] == '/' || (unsigned char)s[i] < 0x20)
+            return 0;
+    return 1;
+}
+
+/* mkdtemp makes 0700; the published directory follows the umask. */
+static int
+set_mode(const char *dir, struct st_err *err)
+{
+    mode_t mask = umask(0);
+
+    (void)umask(mask);
+    if (chmod(dir, 0777 & ~mask) != 0)
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot set the mode of '%s': %s", dir,
+                          strerror(errno));
+    return 0;
+}
+
+int
+st_publish_prepare(struct st_publish *p, const char *out_dir,
+                   const char *seller_id, const char *date, struct st_err *err)
+{
+    size_t len = strlen(date);
+    int rc;
+    int n;
+
+    if (!valid_component(seller_id))
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "seller_id '%s' cannot name a directory", seller_id);
+    if (len > ST_DATE_LEN)
+        return st_err_set(err, ST_ERR_INTERNAL, "date '%.20s'", date);
+    memcpy(p->date, date, len + 1);
+    if ((rc = st_path_join(p->parent, sizeof(p->parent), out_dir, seller_id,
+                           err)) != 0 ||
+        (rc = st_path_join(p->final, sizeof(p->final), p->parent, date, err)) !=
+            0 ||
+        (rc = st_mkdir_p(p->parent, 0777, err)) != 0)
+        return rc;
+    n = snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.tmp-XXXXXX", p->parent, date);
+    if (n < 0 || (size_t)n >= sizeof(p->tmp))
+        return st_err_set(err, ST_ERR_CANTCREAT, "path too long");
+    if (mkdtemp(p->tmp) == NULL)
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot create a directory in '%s': %s", p->parent,
+                          strerror(errno));
+    p->have_tmp = 1;
+    return set_mode(p->tmp, err);
+}
+
+int
+st_publish_add(struct st_publish *p, const char *name, char *path, size_t size,
+               struct st_err *err)
+{
+    char(*outputs)[ST_PUBLISH_NAME_MAX];
+    size_t len = strlen(name);
+    int rc;
+
+    if (len >= ST_PUBLISH_NAME_MAX)
+        return st_err_set(err, ST_ERR_INTERNAL, "output name too long");
+    if ((rc = st_path_join(path, size, p->tmp, name, err)) != 0)
+        return rc;
+    outputs = st_reallocarray(p->outputs, p->noutputs + 1, sizeof(*outputs));
+    if (outputs == NULL)
+        return st_err_set(err, ST_ERR_NOMEM, "out of memory");
+    p->outputs = outputs;
+    memcpy(p->outputs[p->noutputs++], name, len + 1);
+    return 0;
+}
+
+/* Moves the previous outputs aside, puts the new ones in, drops the old. */
+static int
+replace(struct st_publish *p, struct st_err *err)
+{
+    char old[ST_PATH_MAX];
+    int n;
+
+    n = snprintf(old, sizeof(old), "%s/.%s.old-XXXXXX", p->parent, p->date);
+    if (n < 0 || (size_t)n >= sizeof(old) || mkdtemp(old) == NULL)
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot create a directory in '%s'", p->parent);
+    if (rename(p->final, old) != 0) {
+        int e = errno;
+
+        (void)rmdir(old);
+        return st_err_set(err, ST_ERR_CANTCREAT, "cannot move '%s' aside: %s",
+                          p->final, strerror(e));
+    }
+    if (rename(p->tmp, p->final) != 0) {
+        int e = errno;
+
+        (void)rename(old, p->final);
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot rename '%s' to '%s': %s", p->tmp, p->final,
+                          strerror(e));
+    }
+    p->have_tmp = 0;
+    (void)st_fsync_path(p->parent, NULL); /* published: best effort now */
+    (void)st_remove_tree(old, NULL);
+    return 0;
+}
+
+int
+st_publish_commit(struct st_publish *p, struct st_err *err)
+{
+    int rc;
+
+    if ((rc = st_fsync_path(p->tmp, err)) != 0)
+        return rc;
+    if (rename(p->tmp, p->final) == 0) {
+        p->have_tmp = 0;
+        (void)st_fsync_path(p->parent, NULL); /* published: best effort now */
+        return 0;
+    }
+    if (errno != EEXIST && errno != ENOTEMPTY)
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot rename '%s' to '%s': %s", p->tmp, p->final,
+                          strerror(errno));
+    return replace(p, err);
+}
+
+void
+st_publish_release(struct st_publish *p)
+{
+    if (p == NULL)
+        return;
+    if (p->have_tmp)
+        (void)st_remove_tree(p->tmp, NULL); /* clean-up: best effort */
+    st_free(p->outputs);
+    st_publish_init(p);
+}
