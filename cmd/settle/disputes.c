@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "core/path.h"
 #include "io/db.h"
 #include "report/dispute.h"
 #include "report/template.h"
@@ -55,22 +56,18 @@ list(struct st_cli *cli, int open_only, int32_t date)
     struct st_dispute_query q;
     struct st_dispute_counts counts;
     struct st_csvout csv;
-    char dir[4096];
-    char path[4200];
+    char dir[ST_PATH_MAX];
+    char path[ST_PATH_MAX];
     int rc;
-    int n;
 
     memset(&t, 0, sizeof(t));
     memset(&csv, 0, sizeof(csv));
     if ((rc = st_template_dir(cli->cfg.template_dir, dir, sizeof(dir),
                               &cli->err)) != 0)
         goto out;
-    n = snprintf(path, sizeof(path), "%s/%s", dir,
-                 st_template_file(ST_TMPL_DISPUTES));
-    if (n < 0 || (size_t)n >= sizeof(path)) {
-        rc = st_err_set(&cli->err, ST_ERR_CONFIG, "template path too long");
+    if ((rc = st_path_join(path, sizeof(path), dir,
+                           st_template_file(ST_TMPL_DISPUTES), &cli->err)) != 0)
         goto out;
-    }
     if ((rc = st_template_load(path, ST_TMPL_DISPUTES, &t, &cli->err)) != 0)
         goto out;
     if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)

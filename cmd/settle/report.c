@@ -64,8 +64,10 @@ log_written(struct st_cli *cli, const char *date_arg,
     }
 }
 
-int
-cmd_report(struct st_cli *cli, int argc, char **argv)
+/* Options into the configuration and *date: -1 to go on, else the status. */
+static int
+parse_args(struct st_cli *cli, int argc, char **argv, const char **date_arg,
+           int32_t *date)
 {
     static const struct option opts[] = {
         {"date", required_argument, NULL, 'd'},
@@ -74,22 +76,13 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct st_template_set set;
-    struct st_statement_opts so;
-    struct st_statement_result res;
-    struct st_db *db = NULL;
-    struct timespec t0;
-    const char *date_arg = NULL;
-    int32_t date = 0;
-    int locked = 0;
     int rc = 0;
     int c;
 
-    memset(&set, 0, sizeof(set));
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            date_arg = optarg;
+            *date_arg = optarg;
             break;
         case 'o':
             rc = st_config_set(&cli->cfg, "out_dir", optarg, ST_SRC_FLAG,
@@ -99,36 +92,44 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
             rc = st_config_set(&cli->cfg, "template_dir", optarg, ST_SRC_FLAG,
                                &cli->err);
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_help_or_usage(c, usage);
         }
         if (rc != 0)
             return cli_fail(cli, "report", rc);
     }
-    if (optind != argc)
-        return cli_usage_error("report", "unexpected argument '%s'",
-                               argv[optind]);
-    if ((rc = cli_want_date(cli, "report", date_arg, &date)) != 0)
+    if ((rc = cli_no_operands("report", argc, argv)) != 0 ||
+        (rc = cli_want_date(cli, "report", *date_arg, date)) != 0)
         return rc;
+    return -1;
+}
+
+int
+cmd_report(struct st_cli *cli, int argc, char **argv)
+{
+    struct st_template_set set;
+    struct st_statement_opts so;
+    struct st_statement_result res;
+    struct st_db *db = NULL;
+    struct timespec t0;
+    const char *date_arg = NULL;
+    int32_t date = 0;
+    int rc;
+
+    if ((rc = parse_args(cli, argc, argv, &date_arg, &date)) >= 0)
+        return rc;
+    memset(&set, 0, sizeof(set));
     if ((rc = st_statement_load_templates(&cli->cfg, &set, &cli->err)) != 0)
         goto out;
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0 ||
-        (rc = st_db_lock(db, cli->cfg.seller_id, date, &cli->err)) != 0)
+    if ((rc = cli_connect_locked(cli, date, &db)) != 0)
         goto out;
-    locked = 1;
     st_statement_opts_init(&so, &cli->cfg, &set, date, NULL, &cli->log);
     if ((rc = st_statement_write(db, &so, &res, &cli->err)) != 0)
         goto out;
     log_written(cli, date_arg, &res, &t0);
 out:
-    if (locked)
-        (void)st_db_unlock(db, cli->cfg.seller_id, date, NULL);
-    st_db_close(db);
+    st_db_close(db); /* also releases the lock */
     st_template_set_release(&set);
     return rc != 0 ? cli_fail(cli, "report", rc) : EXIT_OK;
 }
