@@ -26,41 +26,18 @@
 #include "tmpdir.h"
 #include "core/banned.h"
 
-struct fixture {
-    char dir[64];
-    char path[128];
-};
-
-static int
-setup(void **state)
-{
-    struct fixture *fx = calloc(1, sizeof(*fx));
-
-    if (fx == NULL)
-        return -1;
-    if (test_tmpdir_make(fx->dir, sizeof(fx->dir), "test_config") != 0) {
-        free(fx);
-        return -1;
-    }
-    *state = fx;
-    return 0;
-}
-
+/* The tests that fail allocations leave none failing after them. */
 static int
 teardown(void **state)
 {
-    struct fixture *fx = *state;
-
     st_alloc_fail_at(0);
-    if (test_tmpdir_remove(fx->dir) != 0)
-        print_message("cannot remove %s\n", fx->dir);
-    free(fx);
-    return 0;
+    return test_tmpdir_teardown(state);
 }
 
 /* Writes text to dir/name with mode; returns the path (in fx->path). */
 static const char *
-write_file(struct fixture *fx, const char *name, const char *text, mode_t mode)
+write_file(struct test_tmpdir *fx, const char *name, const char *text,
+           mode_t mode)
 {
     FILE *f;
     int n = snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
@@ -325,7 +302,7 @@ test_tolerance(void **state)
 static void
 test_file(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_config cfg;
     struct st_err err;
     const char *path;
@@ -383,7 +360,7 @@ static const struct bad_file_case bad_file_cases[] = {
 static void
 test_file_errors(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     size_t i;
 
     for (i = 0; i < sizeof(bad_file_cases) / sizeof(bad_file_cases[0]); i++) {
@@ -408,7 +385,7 @@ test_file_errors(void **state)
 static void
 test_file_missing_and_long(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_config cfg;
     struct st_err err;
     char path[160];
@@ -509,7 +486,7 @@ test_env(void **state)
 static void
 test_precedence(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     static const char *const env_text[] = {"SETTLE_ENVIRONMENT=sandbox",
                                            "SETTLE_LOOKBACK_DAYS=60",
                                            "SETTLE_OUT_DIR=/env/out", NULL};
@@ -567,7 +544,7 @@ static const struct key_case key_cases[] = {
 static void
 test_key_file(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     size_t i;
 
     for (i = 0; i < sizeof(key_cases) / sizeof(key_cases[0]); i++) {
@@ -602,7 +579,7 @@ test_key_file(void **state)
 static void
 test_key_file_missing(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_config cfg;
     struct st_err err;
     char path[160];
@@ -713,7 +690,7 @@ test_canonical(void **state)
 static void
 test_alloc_failures(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     static const char *const env_text[] = {"SETTLE_REGION=jp",
                                            "SETTLE_TOLERANCE=USD:1", NULL};
     char **env = env_new(env_text);
@@ -767,17 +744,22 @@ main(void)
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_set_refused_keeps_old),
         cmocka_unit_test(test_tolerance),
-        cmocka_unit_test_setup_teardown(test_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_missing_and_long, setup,
+        cmocka_unit_test_setup_teardown(test_file, test_tmpdir_setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_errors, test_tmpdir_setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_file_missing_and_long,
+                                        test_tmpdir_setup, teardown),
         cmocka_unit_test(test_env),
-        cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_key_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_key_file_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_precedence, test_tmpdir_setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_key_file, test_tmpdir_setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_key_file_missing,
+                                        test_tmpdir_setup, teardown),
         cmocka_unit_test(test_show_masks_secrets),
         cmocka_unit_test(test_canonical),
-        cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_failures, test_tmpdir_setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

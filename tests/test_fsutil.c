@@ -19,35 +19,6 @@
 #include "tmpdir.h"
 #include "core/banned.h"
 
-struct fixture {
-    char dir[64];
-};
-
-static int
-setup(void **state)
-{
-    struct fixture *fx = calloc(1, sizeof(*fx));
-
-    if (fx == NULL)
-        return -1;
-    if (test_tmpdir_make(fx->dir, sizeof(fx->dir), "settle-fsutil") != 0) {
-        free(fx);
-        return -1;
-    }
-    *state = fx;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *fx = *state;
-
-    (void)test_tmpdir_remove(fx->dir);
-    free(fx);
-    return 0;
-}
-
 static int
 count_entries(const char *dir)
 {
@@ -67,7 +38,7 @@ count_entries(const char *dir)
 static void
 test_commit_and_abort(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_atomic_file af;
     struct st_err err;
     char path[128];
@@ -102,7 +73,7 @@ test_commit_and_abort(void **state)
 static void
 test_errors(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_err err;
     char path[128];
     char *data = NULL;
@@ -127,7 +98,7 @@ test_errors(void **state)
 static void
 test_mkdir_p(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_err err;
     char path[128];
     struct stat st;
@@ -143,7 +114,7 @@ test_mkdir_p(void **state)
 static void
 test_fsync_path(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_err err;
     char path[128];
 
@@ -161,7 +132,7 @@ test_fsync_path(void **state)
 static void
 test_remove_tree(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_err err;
     char dir[128];
     char path[160];
@@ -194,7 +165,7 @@ test_remove_tree(void **state)
 static void
 test_nomem(void **state)
 {
-    struct fixture *fx = *state;
+    struct test_tmpdir *fx = *state;
     struct st_err err;
     char path[128];
     long n;
@@ -217,12 +188,18 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_commit_and_abort, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fsync_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remove_tree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_commit_and_abort, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_errors, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_mkdir_p, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_fsync_path, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_remove_tree, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_nomem, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
     };
 
     return cmocka_run_group_tests_name("fsutil", tests, NULL, NULL);

@@ -38,3 +38,30 @@ test_tmpdir_remove(const char *dir)
 {
     return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+int
+test_tmpdir_setup(void **state)
+{
+    struct test_tmpdir *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return -1;
+    if (test_tmpdir_make(t->dir, sizeof(t->dir), "settle-test") != 0) {
+        free(t);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+int
+test_tmpdir_teardown(void **state)
+{
+    struct test_tmpdir *t = *state;
+    int rc = test_tmpdir_remove(t->dir);
+
+    if (rc != 0)
+        fprintf(stderr, "cannot remove %s\n", t->dir);
+    free(t);
+    return rc;
+}
