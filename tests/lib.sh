@@ -53,9 +53,9 @@ expect_same() {
         fail "$1" "$(diff "$2" "$3" | head -20)"; fi
 }
 
-# own_database NAME SELLER: a database of the test's own (NAME_<pid>),
-# dropped at exit, migrated, with settle configured for SELLER through the
-# environment only. Ends the script (with a failure) when it cannot.
+# own_database NAME [SELLER]: a database of the test's own (NAME_<pid>, in
+# $T_DB), dropped at exit, migrated, with settle configured for SELLER (or
+# no seller) through the environment only. Ends the script (with a failure) when it cannot.
 own_database() {
     T_DB=${1}_$$
     if ! psql -q -d postgres -c "CREATE DATABASE $T_DB" >/dev/null; then
@@ -68,7 +68,8 @@ own_database() {
     export PGDATABASE=$T_DB
     unset SETTLE_CONFIG
     export SETTLE_DATABASE=
-    export SETTLE_SELLER_ID=$2
+    if [ -n "${2:-}" ]; then export SETTLE_SELLER_ID="$2"; else
+        unset SETTLE_SELLER_ID; fi
     run "$SETTLE" db migrate
     expect_rc "migrate" 0
 }

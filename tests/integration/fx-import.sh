@@ -6,22 +6,10 @@
 # input. When ../shared is there, the whole ECB history loads too.
 . "$(dirname "$0")/../lib.sh"
 
-DB=fx_db_$$
 R=$TOP/testdata/fx
 HIST=$SHARED/reference/ecb/eurofxref-hist.csv
-cleanup() {
-    dropdb --if-exists "$DB" >/dev/null 2>&1
-    rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-if [ -z "${PGHOST:-}" ] || ! createdb "$DB"; then
-    fail "set-up: a database (run through tests/run-integration)"
-    finish
-    exit
-fi
-unset SETTLE_CONFIG
-export SETTLE_DATABASE="dbname=$DB"
-"$SETTLE" db migrate >"$T_TMP/migrate.log" 2>&1 || fail "migrate" "$(cat "$T_TMP/migrate.log")"
+own_database fx_db
+DB=$T_DB
 
 q() {
     psql -X -q -tA -d "$DB" -c "$1"

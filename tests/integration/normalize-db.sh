@@ -9,23 +9,12 @@
 # prints for the same file.
 . "$(dirname "$0")/../lib.sh"
 
-DB=norm_db_$$
 D=$TOP/testdata/normalize
 SELLER=A1EXAMPLE2SELLER
-cleanup() {
-    dropdb --if-exists "$DB" >/dev/null 2>&1
-    rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-if [ -z "${PGHOST:-}" ] || ! createdb "$DB"; then
-    fail "set-up: a database (run through tests/run-integration)"
-    finish
-    exit
-fi
-unset SETTLE_CONFIG SETTLE_REPORTING_CURRENCY SETTLE_TIMEZONE
-export SETTLE_DATABASE="dbname=$DB"
+own_database norm_db
+DB=$T_DB
+unset SETTLE_REPORTING_CURRENCY SETTLE_TIMEZONE
 export SETTLE_ARCHIVE_DIR="$T_TMP/archive"
-"$SETTLE" db migrate >"$T_TMP/migrate.log" 2>&1 || fail "migrate" "$(cat "$T_TMP/migrate.log")"
 
 q() {
     psql -X -q -tA -d "$DB" -c "$1"
