@@ -27,6 +27,7 @@
 #include "io/archive.h"
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/handoff.h"
 #include "core/money.h"
 #include "normalize/normalize.h"
 #include "io/sqltext.h"
@@ -475,44 +476,23 @@ file_sink(void *ctx, const char *data, size_t len, struct st_err *err)
  */
 struct writer {
     struct file_out *fo;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    struct st_handoff h;
     pthread_t th;
     int running;
-    struct st_buf pend; /* being written; emptied when done */
-    int busy;           /* pend holds bytes to write */
-    int quit;
-    int rc; /* the first write error */
-    struct st_err err;
 };
 
 static void *
 writer_run(void *arg)
 {
     struct writer *w = arg;
+    const struct st_buf *b;
     struct st_err e;
     int rc;
 
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->busy && !w->quit)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->busy)
-            break;
-        rc = w->rc;
-        pthread_mutex_unlock(&w->mu);
-        if (rc == 0) /* after an error, only drain */
-            rc = file_sink(w->fo, w->pend.data, w->pend.len, &e);
-        pthread_mutex_lock(&w->mu);
-        if (rc != 0 && w->rc == 0) {
-            w->rc = rc;
-            w->err = e;
-        }
-        st_buf_reset(&w->pend);
-        w->busy = 0;
-        pthread_cond_broadcast(&w->cv);
+    while (st_handoff_take(&w->h, &b)) {
+        rc = file_sink(w->fo, b->data, b->len, &e);
+        st_handoff_done(&w->h, rc, &e);
     }
-    pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
@@ -522,16 +502,10 @@ writer_start(struct writer *w, struct file_out *fo)
 {
     memset(w, 0, sizeof(*w));
     w->fo = fo;
-    st_buf_init(&w->pend, OUT_MAX);
-    if (pthread_mutex_init(&w->mu, NULL) != 0)
+    if (st_handoff_init(&w->h, OUT_MAX, NULL) != 0)
         return -1;
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        return -1;
-    }
     if (pthread_create(&w->th, NULL, writer_run, w) != 0) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
+        st_handoff_release(&w->h);
         return -1;
     }
     w->running = 1;
@@ -542,24 +516,7 @@ writer_start(struct writer *w, struct file_out *fo)
 static int
 writer_put(struct writer *w, struct st_buf *b, struct st_err *err)
 {
-    struct st_buf t;
-    int rc;
-
-    pthread_mutex_lock(&w->mu);
-    while (w->busy)
-        pthread_cond_wait(&w->cv, &w->mu);
-    rc = w->rc;
-    if (rc == 0) {
-        t = w->pend;
-        w->pend = *b;
-        *b = t;
-        w->busy = 1;
-        pthread_cond_broadcast(&w->cv);
-    } else if (err != NULL) {
-        *err = w->err;
-    }
-    pthread_mutex_unlock(&w->mu);
-    return rc;
+    return st_handoff_put(&w->h, b, err);
 }
 
 /*
@@ -574,20 +531,11 @@ writer_finish(struct writer *w, struct st_err *err)
 
     if (!w->running)
         return 0;
-    pthread_mutex_lock(&w->mu);
-    while (w->busy)
-        pthread_cond_wait(&w->cv, &w->mu);
-    w->quit = 1;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    st_handoff_close(&w->h, 0, NULL);
     pthread_join(w->th, NULL);
     w->running = 0;
-    rc = w->rc;
-    if (rc != 0 && err != NULL)
-        *err = w->err;
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    st_buf_release(&w->pend);
+    rc = st_handoff_error(&w->h, err);
+    st_handoff_release(&w->h);
     return rc;
 }
 
