@@ -21,15 +21,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "core/alloc.h"
 #include "io/archive.h"
+#include "io/csvout.h"
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/handoff.h"
+#include "core/hash.h"
 #include "core/money.h"
 #include "normalize/normalize.h"
+#include "normalize/rates.h"
 #include "io/sqltext.h"
 #include "core/banned.h"
 
@@ -87,95 +88,6 @@ struct job {
  * reserved up front (row_room), and return the new cursor; no call on the
  * hot path allocates, checks capacity or goes through printf.
  */
-
-/* Bytes that make a CSV field need quotes. */
-static const unsigned char needs_quote[256] = {
-    [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Non-zero when one of the eight bytes of w is c (exact, no false hit). */
-static inline uint64_t
-has_byte(uint64_t w, unsigned char c)
-{
-    uint64_t x = w ^ (ONES * c);
-
-    return (x - ONES) & ~x & HIGHS;
-}
-
-/*
- * Whether one of the eight bytes of w needs quotes. Every such byte is
- * below '-', and most text has no byte below '-' at all: that cheap test
- * comes first (exact: no borrow can reach a byte that is not below).
- */
-static inline int
-has_special(uint64_t w)
-{
-    if (((w - ONES * '-') & ~w & HIGHS) == 0)
-        return 0;
-    return (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') |
-            has_byte(w, '\n')) != 0;
-}
-
-/*
- * Whether the len bytes at s hold a byte of needs_quote: eight at a time,
- * the last eight overlapping the ones before; four and four below eight.
- */
-static int
-needs_quotes(const char *s, size_t len)
-{
-    uint64_t w;
-    size_t i;
-
-    if (len >= 8) {
-        for (i = 0; i + 8 < len; i += 8) {
-            memcpy(&w, s + i, 8);
-            if (has_special(w))
-                return 1;
-        }
-        memcpy(&w, s + len - 8, 8);
-        return has_special(w);
-    }
-    if (len >= 4) {
-        uint32_t a;
-        uint32_t b;
-
-        memcpy(&a, s, 4);
-        memcpy(&b, s + len - 4, 4);
-        return has_special((uint64_t)a << 32 | b);
-    }
-    for (i = 0; i < len; i++)
-        if (needs_quote[(unsigned char)s[i]])
-            return 1;
-    return 0;
-}
-
-static char *
-put_text(char *p, const char *s, size_t len, int always_quote)
-{
-    const char *q;
-
-    if (!always_quote && !needs_quotes(s, len)) {
-        memcpy(p, s, len);
-        return p + len;
-    }
-    *p++ = '"';
-    /* Each '"' is copied, then doubled. */
-    while (len > 0 && (q = memchr(s, '"', len)) != NULL) {
-        size_t n = (size_t)(q - s) + 1;
-
-        memcpy(p, s, n);
-        p += n;
-        *p++ = '"';
-        s += n;
-        len -= n;
-    }
-    memcpy(p, s, len);
-    p += len;
-    *p++ = '"';
-    return p;
-}
 
 /* An integer: st_money_format with no decimals. */
 static char *
@@ -331,7 +243,7 @@ on_line(void *ctx, const struct st_settlement_preamble *pre,
         return st_err_set(err, st_buf_error(b), "cannot format output");
     p = b->data + b->len;
     if (j->copy) {
-        p = put_text(p, j->copy_seller, j->seller_len, 1);
+        p = st_csv_put_text(p, j->copy_seller, j->seller_len, 1);
         *p++ = ',';
         memcpy(p, j->copy_date, ST_DATE_LEN);
         p += ST_DATE_LEN;
@@ -343,10 +255,10 @@ on_line(void *ctx, const struct st_settlement_preamble *pre,
     p = put_int(p, l->line);
     *p++ = ',';
     if (!j->copy) {
-        p = put_text(p, pre->seller_id, j->seller_len, 0);
+        p = st_csv_put_text(p, pre->seller_id, j->seller_len, 0);
         *p++ = ',';
     }
-    p = put_text(p, l->settlement_id.s, l->settlement_id.len, q);
+    p = st_csv_put_text(p, l->settlement_id.s, l->settlement_id.len, q);
     *p++ = ',';
     memcpy(p, j->start, ST_DATETIME_LEN);
     p += ST_DATETIME_LEN;
@@ -356,23 +268,23 @@ on_line(void *ctx, const struct st_settlement_preamble *pre,
     *p++ = ',';
     p = put_datetime(j, p, l->posted_at);
     *p++ = ',';
-    p = put_text(p, st_kind_name(l->kind), strlen(st_kind_name(l->kind)), 0);
+    p = st_csv_put_text(p, st_kind_name(l->kind), strlen(st_kind_name(l->kind)), 0);
     *p++ = ',';
-    p = put_text(p, l->provider_type.s, l->provider_type.len, q);
+    p = st_csv_put_text(p, l->provider_type.s, l->provider_type.len, q);
     *p++ = ',';
-    p = put_text(p, l->amazon_transaction_id.s, l->amazon_transaction_id.len,
+    p = st_csv_put_text(p, l->amazon_transaction_id.s, l->amazon_transaction_id.len,
                  q);
     *p++ = ',';
-    p = put_text(p, l->seller_reference_id.s, l->seller_reference_id.len, q);
+    p = st_csv_put_text(p, l->seller_reference_id.s, l->seller_reference_id.len, q);
     *p++ = ',';
-    p = put_text(p, l->amazon_order_reference_id.s,
+    p = st_csv_put_text(p, l->amazon_order_reference_id.s,
                  l->amazon_order_reference_id.len, q);
     *p++ = ',';
-    p = put_text(p, l->seller_order_id.s, l->seller_order_id.len, q);
+    p = st_csv_put_text(p, l->seller_order_id.s, l->seller_order_id.len, q);
     *p++ = ',';
-    p = put_text(p, l->store_name.s, l->store_name.len, q);
+    p = st_csv_put_text(p, l->store_name.s, l->store_name.len, q);
     *p++ = ',';
-    p = put_text(p, l->description.s, l->description.len, q);
+    p = st_csv_put_text(p, l->description.s, l->description.len, q);
     *p++ = ',';
     memcpy(p, l->currency->code, 3);
     p += 3;
@@ -559,35 +471,22 @@ read_chunk(int fd, char *buf, const char *path, ssize_t *got,
 static int
 hash_fd(int fd, const char *path, char *buf, char *hex, struct st_err *err)
 {
-    int rc = ST_ERR_CRYPTO;
-    EVP_MD_CTX *md = NULL;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
+    int rc;
+    struct st_sha256 h = {NULL, 0};
     ssize_t n = 0;
 
-    md = EVP_MD_CTX_new();
-    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        st_err_set(err, rc, "cannot start SHA-256");
+    if ((rc = st_sha256_init(&h, err)) != 0)
         goto out;
-    }
     for (;;) {
         if ((rc = read_chunk(fd, buf, path, &n, err)) != 0)
             goto out;
         if (n == 0)
             break;
-        if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
-            rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
-            goto out;
-        }
+        st_sha256_update(&h, buf, (size_t)n);
     }
-    if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
-        goto out;
-    }
-    st_hex_encode(digest, 32, hex);
-    rc = 0;
+    rc = st_sha256_final(&h, hex, err);
 out:
-    EVP_MD_CTX_free(md);
+    st_sha256_release(&h);
     return rc;
 }
 
@@ -843,58 +742,11 @@ is_hex64(const char *s)
     return s[i] == '\0';
 }
 
-int
-st_normalize_load_rates(struct st_db *db, int32_t from, int32_t to,
-                        struct st_fx *fx, struct st_err *err)
-{
-    int rc;
-    PGresult *res = NULL;
-    char d1[ST_DATE_LEN + 1];
-    char d2[ST_DATE_LEN + 1];
-    const char *params[2] = {d1, d2};
-    int i;
-
-    st_date_format(from, d1);
-    st_date_format(to, d2);
-    if ((rc = st_db_query(db, "queries/select_fx_rates.sql", 2, params, &res,
-                          err)) != 0)
-        goto out;
-    for (i = 0; i < PQntuples(res); i++) {
-        const char *ds = PQgetvalue(res, i, 0);
-        const char *code = PQgetvalue(res, i, 1);
-        const char *v = PQgetvalue(res, i, 2);
-        int32_t day;
-        struct st_rate rate;
-
-        if (st_date_parse(ds, strlen(ds), &day, err) != 0 ||
-            strlen(code) != 3 || st_rate_parse(v, strlen(v), &rate, err) != 0) {
-            rc = ST_ERR_DATA;
-            st_err_prefix(err, "settle.fx_rate");
-            goto out;
-        }
-        if ((rc = st_fx_add(fx, day, code, &rate, err)) != 0)
-            goto out;
-    }
-    st_fx_sort(fx);
-    rc = 0;
-out:
-    PQclear(res);
-    return rc;
-}
-
-struct hasher {
-    EVP_MD_CTX *md;
-    int failed;
-};
-
 /* Runs on the reader thread of st_settlement_read_fd. */
 static void
 hash_chunk(void *ctx, const void *data, size_t len)
 {
-    struct hasher *h = ctx;
-
-    if (EVP_DigestUpdate(h->md, data, len) != 1)
-        h->failed = 1;
+    st_sha256_update(ctx, data, len);
 }
 
 /* One archived file into the open COPY; its hash is checked as it goes. */
@@ -908,9 +760,7 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
     int fd = -1;
     char hex[ST_SHA256_HEX_LEN + 1];
     struct stat st;
-    struct hasher h = {NULL, 0};
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
+    struct st_sha256 h = {NULL, 0};
     size_t before = j->o->problems->total;
 
     st_buf_init(&path, 4096);
@@ -925,21 +775,14 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
         st_err_hint(err, "the archive lacks a registered report (%s)", sha);
         goto out;
     }
-    h.md = EVP_MD_CTX_new();
-    if (h.md == NULL || EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "cannot start SHA-256");
+    if ((rc = st_sha256_init(&h, err)) != 0)
         goto out;
-    }
     if ((rc = new_parser(j, &r, err)) != 0 ||
         (rc = st_settlement_read_fd(r, fd, hash_chunk, &h, err)) != 0 ||
         (rc = flush(j, err)) != 0)
         goto out;
-    if (h.failed || EVP_DigestFinal_ex(h.md, digest, &dlen) != 1 ||
-        dlen != 32) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
+    if ((rc = st_sha256_final(&h, hex, err)) != 0)
         goto out;
-    }
-    st_hex_encode(digest, 32, hex);
     /* A refused file may not have been read to its end. */
     if (j->o->problems->total == before && strcmp(hex, sha) != 0) {
         rc = st_err_set(err, ST_ERR_DATA,
@@ -949,7 +792,7 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
     }
     rc = 0;
 out:
-    EVP_MD_CTX_free(h.md);
+    st_sha256_release(&h);
     st_settlement_free(r);
     if (fd >= 0)
         close(fd);
@@ -1009,7 +852,7 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
         }
         lo -= own.fx_max_age_days + 2;
         if ((rc = st_fx_new(&fx, err)) != 0 ||
-            (rc = st_normalize_load_rates(db, lo, hi, fx, err)) != 0)
+            (rc = st_rates_load(db, lo, hi, fx, err)) != 0)
             goto out;
         own.fx = fx;
     }
