@@ -215,14 +215,123 @@ row_room(const struct job *j, const struct st_settlement_line *l)
     return 2 * t + 2 * (j->seller_len + sizeof(j->copy_date)) + 1024;
 }
 
+/* The columns from the COPY prefix through kind. */
+static char *
+put_head(struct job *j, const struct st_settlement_preamble *pre,
+         const struct st_settlement_line *l, char *p)
+{
+    const char *kind = st_kind_name(l->kind);
+
+    if (j->copy) {
+        p = st_csv_put_text(p, j->copy_seller, j->seller_len, 1);
+        *p++ = ',';
+        memcpy(p, j->copy_date, ST_DATE_LEN);
+        p += ST_DATE_LEN;
+        *p++ = ',';
+    }
+    memcpy(p, j->sha, ST_SHA256_HEX_LEN);
+    p += ST_SHA256_HEX_LEN;
+    *p++ = ',';
+    p = put_int(p, l->line);
+    *p++ = ',';
+    if (!j->copy) {
+        p = st_csv_put_text(p, pre->seller_id, j->seller_len, 0);
+        *p++ = ',';
+    }
+    p = st_csv_put_text(p, l->settlement_id.s, l->settlement_id.len, j->copy);
+    *p++ = ',';
+    memcpy(p, j->start, ST_DATETIME_LEN);
+    p += ST_DATETIME_LEN;
+    *p++ = ',';
+    memcpy(p, j->end, ST_DATETIME_LEN);
+    p += ST_DATETIME_LEN;
+    *p++ = ',';
+    p = put_datetime(j, p, l->posted_at);
+    *p++ = ',';
+    p = st_csv_put_text(p, kind, strlen(kind), 0);
+    *p++ = ',';
+    return p;
+}
+
+/*
+ * The report's texts, then the currency. COPY quotes every text, so that
+ * "" is not read as NULL.
+ */
+static char *
+put_texts(const struct job *j, const struct st_settlement_line *l, char *p)
+{
+    const struct st_settlement_text *t[] = {
+        &l->provider_type,    &l->amazon_transaction_id,
+        &l->seller_reference_id, &l->amazon_order_reference_id,
+        &l->seller_order_id,  &l->store_name,
+        &l->description,
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        p = st_csv_put_text(p, t[i]->s, t[i]->len, j->copy);
+        *p++ = ',';
+    }
+    memcpy(p, l->currency->code, 3);
+    p += 3;
+    *p++ = ',';
+    return p;
+}
+
+/* The amounts, led on COPY by the currency's exponent. */
+static char *
+put_amounts(const struct job *j, const struct st_settlement_line *l, char *p)
+{
+    int x = l->currency->exponent;
+
+    if (j->copy) {
+        p = put_int(p, x);
+        *p++ = ',';
+    }
+    p = put_amount(p, l->amount, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->percentage_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->fixed_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->total_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->net, x, j->copy);
+    *p++ = ',';
+    return p;
+}
+
+/* The reporting currency's four columns, empty without one; no LF. */
+static char *
+put_fx(const struct job *j, int64_t conv, char *p)
+{
+    size_t n;
+
+    if (j->o->reporting == NULL) {
+        *p++ = ',';
+        *p++ = ',';
+        *p++ = ',';
+        return p;
+    }
+    n = strlen(j->fx_rate.text);
+    memcpy(p, j->o->reporting->code, 3);
+    p += 3;
+    *p++ = ',';
+    memcpy(p, j->fx_rate.text, n);
+    p += n;
+    *p++ = ',';
+    memcpy(p, j->fx_date, ST_DATE_LEN);
+    p += ST_DATE_LEN;
+    *p++ = ',';
+    return put_amount(p, conv, j->o->reporting->exponent, j->copy);
+}
+
 static int
 on_line(void *ctx, const struct st_settlement_preamble *pre,
         const struct st_settlement_line *l, struct st_err *err)
 {
     struct job *j = ctx;
     struct st_buf *b = &j->out;
-    int x = l->currency->exponent;
-    int q = j->copy; /* COPY: quote every text, so "" is not NULL */
     int64_t conv = 0;
     char *p;
     int rc;
@@ -241,86 +350,10 @@ on_line(void *ctx, const struct st_settlement_preamble *pre,
     }
     if (st_buf_grow(b, row_room(j, l)) != 0)
         return st_err_set(err, st_buf_error(b), "cannot format output");
-    p = b->data + b->len;
-    if (j->copy) {
-        p = st_csv_put_text(p, j->copy_seller, j->seller_len, 1);
-        *p++ = ',';
-        memcpy(p, j->copy_date, ST_DATE_LEN);
-        p += ST_DATE_LEN;
-        *p++ = ',';
-    }
-    memcpy(p, j->sha, ST_SHA256_HEX_LEN);
-    p += ST_SHA256_HEX_LEN;
-    *p++ = ',';
-    p = put_int(p, l->line);
-    *p++ = ',';
-    if (!j->copy) {
-        p = st_csv_put_text(p, pre->seller_id, j->seller_len, 0);
-        *p++ = ',';
-    }
-    p = st_csv_put_text(p, l->settlement_id.s, l->settlement_id.len, q);
-    *p++ = ',';
-    memcpy(p, j->start, ST_DATETIME_LEN);
-    p += ST_DATETIME_LEN;
-    *p++ = ',';
-    memcpy(p, j->end, ST_DATETIME_LEN);
-    p += ST_DATETIME_LEN;
-    *p++ = ',';
-    p = put_datetime(j, p, l->posted_at);
-    *p++ = ',';
-    p = st_csv_put_text(p, st_kind_name(l->kind), strlen(st_kind_name(l->kind)), 0);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->provider_type.s, l->provider_type.len, q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->amazon_transaction_id.s, l->amazon_transaction_id.len,
-                 q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->seller_reference_id.s, l->seller_reference_id.len, q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->amazon_order_reference_id.s,
-                 l->amazon_order_reference_id.len, q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->seller_order_id.s, l->seller_order_id.len, q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->store_name.s, l->store_name.len, q);
-    *p++ = ',';
-    p = st_csv_put_text(p, l->description.s, l->description.len, q);
-    *p++ = ',';
-    memcpy(p, l->currency->code, 3);
-    p += 3;
-    *p++ = ',';
-    if (j->copy) {
-        p = put_int(p, x);
-        *p++ = ',';
-    }
-    p = put_amount(p, l->amount, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->percentage_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->fixed_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->total_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->net, x, j->copy);
-    *p++ = ',';
-    if (j->o->reporting == NULL) {
-        *p++ = ',';
-        *p++ = ',';
-        *p++ = ',';
-    } else {
-        size_t n = strlen(j->fx_rate.text);
-
-        memcpy(p, j->o->reporting->code, 3);
-        p += 3;
-        *p++ = ',';
-        memcpy(p, j->fx_rate.text, n);
-        p += n;
-        *p++ = ',';
-        memcpy(p, j->fx_date, ST_DATE_LEN);
-        p += ST_DATE_LEN;
-        *p++ = ',';
-        p = put_amount(p, conv, j->o->reporting->exponent, j->copy);
-    }
+    p = put_head(j, pre, l, b->data + b->len);
+    p = put_texts(j, l, p);
+    p = put_amounts(j, l, p);
+    p = put_fx(j, conv, p);
     *p++ = '\n';
     b->len = (size_t)(p - b->data);
     b->data[b->len] = '\0';
