@@ -24,6 +24,7 @@
 #include "core/alloc.h"
 #include "io/archive.h"
 #include "io/csvout.h"
+#include "io/dbvalue.h"
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/handoff.h"
@@ -833,59 +834,142 @@ out:
     return rc;
 }
 
+#define REPORTS_QUERY "queries/select_raw_reports_for_date.sql"
+
+enum { REP_SHA256, REP_NAME, REP_START, NREP };
+
+static const char *const rep_cols[NREP] = {"sha256", "original_name",
+                                           "settlement_start"};
+
+/* The date's registered reports, their sha256 checked; col gets columns. */
+static int
+select_reports(struct st_db *db, const char *const *params, PGresult **out,
+               int *col, struct st_err *err)
+{
+    int rc;
+    PGresult *res = NULL;
+    int i;
+
+    *out = NULL;
+    if ((rc = st_db_query(db, REPORTS_QUERY, 2, params, &res, err)) != 0 ||
+        (rc = st_db_columns(res, rep_cols, col, NREP, REPORTS_QUERY, err)) !=
+            0)
+        goto out;
+    for (i = 0; i < PQntuples(res); i++) {
+        const char *sha = st_db_text(res, i, col[REP_SHA256]);
+
+        if (!is_hex64(sha)) {
+            rc = st_err_set(err, ST_ERR_DATA,
+                            "settle.raw_report has a bad sha256 '%.70s'", sha);
+            goto out;
+        }
+    }
+    *out = res;
+    res = NULL; /* transferred */
+    rc = 0;
+out:
+    PQclear(res);
+    return rc;
+}
+
+/*
+ * The rates the reports may need: from the earliest settlement start minus
+ * the age limit to two days past the date. *fx gets them (owned, freed
+ * with st_fx_free).
+ */
+static int
+load_rates(struct st_db *db, const PGresult *res, const int *col,
+           int32_t date, int max_age_days, struct st_fx **fx,
+           struct st_err *err)
+{
+    int32_t lo = date;
+    int32_t hi = date + 2;
+    int rc;
+    int i;
+
+    for (i = 0; i < PQntuples(res); i++) {
+        int64_t start = 0;
+        const char *s = st_db_text(res, i, col[REP_START]);
+        struct st_err e;
+
+        if (st_datetime_parse(s, strlen(s), &start, &e) == 0 &&
+            st_datetime_date(start) < lo)
+            lo = st_datetime_date(start);
+    }
+    lo -= max_age_days + 2;
+    if ((rc = st_fx_new(fx, err)) != 0)
+        return rc;
+    return st_rates_load(db, lo, hi, *fx, err);
+}
+
+/*
+ * Inside the date's transaction: its old lines out, every report in
+ * through one COPY, refused whole when any has a problem.
+ */
+static int
+copy_reports(struct job *j, struct st_db *db, const PGresult *res,
+             const int *col, const char *const *params,
+             const char *archive_dir, struct st_err *err)
+{
+    const char *copy_sql = st_sql_text("queries/copy_settlement_lines.sql");
+    size_t problems;
+    int rc;
+    int i;
+
+    if (copy_sql == NULL)
+        return st_err_set(err, ST_ERR_INTERNAL, "no embedded COPY statement");
+    if ((rc = st_db_query(db, "queries/delete_settlement_lines.sql", 2, params,
+                          NULL, err)) != 0 ||
+        (rc = st_db_copy_begin(db, copy_sql, err)) != 0)
+        return rc;
+    for (i = 0; i < PQntuples(res); i++) {
+        const char *sha = st_db_text(res, i, col[REP_SHA256]);
+        const char *name = st_db_text(res, i, col[REP_NAME]);
+
+        if ((rc = copy_file(j, archive_dir, sha, name[0] ? name : sha, err)) !=
+            0)
+            goto abort;
+    }
+    problems = j->o->problems->total - j->base_problems;
+    if (problems != 0) {
+        rc = st_err_set(err, ST_ERR_DATA,
+                        "reports of %s refused (%zu problem%s): nothing loaded",
+                        j->copy_date, problems, problems == 1 ? "" : "s");
+        goto abort;
+    }
+    if ((rc = st_db_copy_end(db, err)) != 0)
+        return rc;
+    return st_db_query(db, "queries/analyze_settlement_lines.sql", 0, NULL,
+                       NULL, err);
+abort:
+    st_db_copy_abort(db, "normalize failed");
+    return rc;
+}
+
 int
 st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
                   const char *seller_id, int32_t date, const char *archive_dir,
                   struct st_normalize_stats *stats, struct st_err *err)
 {
-    int rc = ST_ERR_NOMEM;
+    int rc;
     PGresult *res = NULL;
     struct st_normalize_opts own = *o;
     struct st_fx *fx = NULL;
     struct job j;
     char day[ST_DATE_LEN + 1];
     const char *params[2] = {seller_id, day};
-    const char *copy_sql;
+    int col[NREP];
     int in_tx = 0;
-    int in_copy = 0;
-    int i;
     int n;
 
     job_init(&j, &own, copy_sink, db);
     st_date_format(date, day);
-    copy_sql = st_sql_text("queries/copy_settlement_lines.sql");
-    if (copy_sql == NULL) {
-        rc = st_err_set(err, ST_ERR_INTERNAL, "no embedded COPY statement");
-        goto out;
-    }
-    if ((rc = st_db_query(db, "queries/select_raw_reports_for_date.sql", 2,
-                          params, &res, err)) != 0)
+    if ((rc = select_reports(db, params, &res, col, err)) != 0)
         goto out;
     n = PQntuples(res);
-    for (i = 0; i < n; i++)
-        if (!is_hex64(PQgetvalue(res, i, 0))) {
-            rc = st_err_set(err, ST_ERR_DATA,
-                            "settle.raw_report has a bad sha256 '%.70s'",
-                            PQgetvalue(res, i, 0));
-            goto out;
-        }
     if (own.reporting != NULL && own.fx == NULL && n > 0) {
-        /* Rates from the earliest settlement start minus the age limit. */
-        int32_t lo = date;
-        int32_t hi = date + 2;
-
-        for (i = 0; i < n; i++) {
-            int64_t start = 0;
-            const char *s = PQgetvalue(res, i, 2);
-            struct st_err e;
-
-            if (st_datetime_parse(s, strlen(s), &start, &e) == 0 &&
-                st_datetime_date(start) < lo)
-                lo = st_datetime_date(start);
-        }
-        lo -= own.fx_max_age_days + 2;
-        if ((rc = st_fx_new(&fx, err)) != 0 ||
-            (rc = st_rates_load(db, lo, hi, fx, err)) != 0)
+        if ((rc = load_rates(db, res, col, date, own.fx_max_age_days, &fx,
+                             err)) != 0)
             goto out;
         own.fx = fx;
     }
@@ -895,33 +979,8 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
     if ((rc = st_db_begin(db, err)) != 0)
         goto out;
     in_tx = 1;
-    if ((rc = st_db_query(db, "queries/delete_settlement_lines.sql", 2, params,
-                          NULL, err)) != 0)
-        goto out;
-    if ((rc = st_db_copy_begin(db, copy_sql, err)) != 0)
-        goto out;
-    in_copy = 1;
-    for (i = 0; i < n; i++) {
-        const char *sha = PQgetvalue(res, i, 0);
-        const char *name = PQgetvalue(res, i, 1);
-
-        if ((rc = copy_file(&j, archive_dir, sha, name[0] ? name : sha, err)) !=
-            0)
-            goto out;
-    }
-    if (own.problems->total != j.base_problems) {
-        rc = st_err_set(err, ST_ERR_DATA,
-                        "reports of %s refused (%zu problem%s): nothing loaded",
-                        day, own.problems->total - j.base_problems,
-                        own.problems->total - j.base_problems == 1 ? "" : "s");
-        goto out;
-    }
-    in_copy = 0;
-    if ((rc = st_db_copy_end(db, err)) != 0 ||
-        (rc = st_db_query(db, "queries/analyze_settlement_lines.sql", 0, NULL,
-                          NULL, err)) != 0)
-        goto out;
-    if ((rc = st_db_commit(db, err)) != 0)
+    if ((rc = copy_reports(&j, db, res, col, params, archive_dir, err)) != 0 ||
+        (rc = st_db_commit(db, err)) != 0)
         goto out;
     in_tx = 0;
     if (stats != NULL) {
@@ -931,8 +990,6 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
     }
     rc = 0;
 out:
-    if (in_copy)
-        st_db_copy_abort(db, "normalize failed");
     if (in_tx)
         st_db_rollback(db);
     PQclear(res);
