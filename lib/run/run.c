@@ -4,13 +4,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/alloc.h"
 #include "core/currency.h"
 #include "core/date.h"
+#include "io/dbvalue.h"
 #include "fetch/fetch.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
@@ -67,46 +67,62 @@ record_failure(struct st_run_ctx *ctx, const char *stage,
                        NULL, &ignored);
 }
 
+#define SUMMARY_QUERY "queries/select_run_summary.sql"
+
+/* Adds one (what, label, n) figure of SUMMARY_QUERY to sum. */
+static void
+add_figure(struct st_run_summary *sum, const char *what, const char *label,
+           int64_t n)
+{
+    if (strcmp(what, "lines") == 0) {
+        sum->lines += n;
+        st_metrics_count(sum->metrics.lines, &sum->metrics.nlines, label, n);
+    } else if (strcmp(what, "exceptions") == 0) {
+        sum->exceptions += n;
+        st_metrics_count(sum->metrics.exceptions, &sum->metrics.nexceptions,
+                         label, n);
+    } else if (strcmp(what, "open_disputes") == 0) {
+        sum->open_disputes = n;
+        sum->metrics.open_disputes = n;
+    } else if (strcmp(what, "last_success") == 0) {
+        sum->metrics.last_success_epoch = n;
+    } else if (strcmp(what, "oldest_unprocessed_days") == 0) {
+        sum->metrics.oldest_unprocessed_report_age_days = n;
+    }
+}
+
 static int
 summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
           struct st_err *err)
 {
+    static const char *const names[3] = {"what", "label", "n"};
     const char *params[2] = {ctx->cfg->seller_id, ctx->date_s};
     PGresult *res = NULL;
+    int col[3];
     int rc;
     int i;
 
-    rc = st_db_query(ctx->db, "queries/select_run_summary.sql", 2, params, &res,
-                     err);
-    if (rc != 0)
-        return rc;
+    if ((rc = st_db_query(ctx->db, SUMMARY_QUERY, 2, params, &res, err)) !=
+            0 ||
+        (rc = st_db_columns(res, names, col, 3, SUMMARY_QUERY, err)) != 0)
+        goto out;
     sum->lines = sum->exceptions = sum->open_disputes = 0;
     sum->metrics.nlines = sum->metrics.nexceptions = 0;
     for (i = 0; i < PQntuples(res); i++) {
-        const char *what = PQgetvalue(res, i, 0);
-        const char *label = PQgetvalue(res, i, 1);
-        int64_t n = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+        int64_t n = 0;
 
-        if (strcmp(what, "lines") == 0) {
-            sum->lines += n;
-            st_metrics_count(sum->metrics.lines, &sum->metrics.nlines, label,
-                             n);
-        } else if (strcmp(what, "exceptions") == 0) {
-            sum->exceptions += n;
-            st_metrics_count(sum->metrics.exceptions, &sum->metrics.nexceptions,
-                             label, n);
-        } else if (strcmp(what, "open_disputes") == 0) {
-            sum->open_disputes = n;
-            sum->metrics.open_disputes = n;
-        } else if (strcmp(what, "last_success") == 0) {
-            sum->metrics.last_success_epoch = n;
-        } else if (strcmp(what, "oldest_unprocessed_days") == 0) {
-            sum->metrics.oldest_unprocessed_report_age_days = n;
-        }
+        if ((rc = st_db_i64(res, i, col[2], SUMMARY_QUERY, &n, err)) != 0)
+            goto out;
+        add_figure(sum, st_db_text(res, i, col[0]), st_db_text(res, i, col[1]),
+                   n);
     }
+    rc = 0;
+out:
     PQclear(res);
-    return 0;
+    return rc;
 }
+
+#define UPSERT_RUN "queries/upsert_run.sql"
 
 /*
  * Opens the run of ctx->date: takes the (seller, date) lock and reads where
@@ -118,8 +134,10 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
          struct st_run_summary *sum, int *first, int *locked,
          struct st_err *err)
 {
+    static const char *const names[2] = {"status", "failed_stage"};
     const char *params[3];
     PGresult *res = NULL;
+    int col[2];
     int rc;
 
     *first = 0;
@@ -137,12 +155,13 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
     params[0] = ctx->cfg->seller_id;
     params[1] = ctx->date_s;
     params[2] = ST_VERSION;
-    rc = st_db_query(ctx->db, "queries/upsert_run.sql", 3, params, &res, err);
-    if (rc != 0)
+    rc = st_db_query(ctx->db, UPSERT_RUN, 3, params, &res, err);
+    if (rc != 0 || (rc = st_db_columns(res, names, col, 2, UPSERT_RUN, err)) != 0)
         goto out;
-    *first =
-        resume_point(stages, n, PQgetvalue(res, 0, 0),
-                     PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+    *first = resume_point(stages, n, st_db_text(res, 0, col[0]),
+                          PQgetisnull(res, 0, col[1])
+                              ? NULL
+                              : st_db_text(res, 0, col[1]));
     sum->first_stage = *first;
     if (*first > 0)
         st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: resuming at %s",
@@ -413,11 +432,15 @@ out:
     return rc;
 }
 
+#define CUTOFF_QUERY "queries/select_run_cutoff.sql"
+
 int
 st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
 {
+    static const char *const names[1] = {"ledger_cutoff"};
     const char *params[2];
     PGresult *res = NULL;
+    int col;
     int locked = 0;
     int in_tx = 0;
     size_t i;
@@ -431,11 +454,11 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     if ((rc = st_db_lock(ctx->db, ctx->cfg->seller_id, ctx->date, err)) != 0)
         goto out;
     locked = 1;
-    rc = st_db_query(ctx->db, "queries/select_run_cutoff.sql", 2, params, &res,
-                     err);
-    if (rc != 0)
+    rc = st_db_query(ctx->db, CUTOFF_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, CUTOFF_QUERY, err)) != 0)
         goto out;
-    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, col)) {
         rc = st_err_set(err, ST_ERR_NOINPUT,
                         "%s was never reconciled: no ledger cutoff to rerun "
                         "as of",
@@ -444,7 +467,7 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     }
     st_log_msg(ctx->log, ST_LOG_INFO, "rerun",
                "%s: rebuilding as of the ledger cutoff %s", ctx->date_s,
-               PQgetvalue(res, 0, 0));
+               st_db_text(res, 0, col));
     if ((rc = st_db_begin(ctx->db, err)) != 0)
         goto out;
     in_tx = 1;
@@ -464,23 +487,29 @@ out:
     return rc;
 }
 
+#define YESTERDAY_QUERY "queries/select_yesterday.sql"
+
 int
 st_run_yesterday(struct st_db *db, const struct st_config *cfg, int32_t *date,
                  struct st_err *err)
 {
+    static const char *const names[1] = {"yesterday"};
     const char *params[1] = {cfg->timezone};
     PGresult *res = NULL;
     const char *v;
+    int col;
     int rc;
 
     *date = 0;
     if ((rc = st_db_check_timezone(db, cfg->timezone, err)) != 0)
         return rc;
-    rc = st_db_query(db, "queries/select_yesterday.sql", 1, params, &res, err);
-    if (rc != 0)
-        return rc;
-    v = PQgetvalue(res, 0, 0);
+    rc = st_db_query(db, YESTERDAY_QUERY, 1, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, YESTERDAY_QUERY, err)) != 0)
+        goto out;
+    v = st_db_text(res, 0, col);
     rc = st_date_parse(v, strlen(v), date, err);
+out:
     PQclear(res);
     return rc;
 }
