@@ -320,19 +320,125 @@ join_report(struct run_slot *s, st_run_done_fn *done, void *arg)
     return run_done(s, done, arg);
 }
 
+/* What st_run_dates carries from one date to the next. */
+struct dates {
+    struct st_run_ctx *ctx;
+    const struct st_stage *stages;
+    size_t n;
+    struct st_db *wdb;        /* the worker's connection, or NULL */
+    struct run_slot *busy;    /* the slot a worker reports, if any */
+    struct run_slot *failed;  /* the date that ended the range */
+    st_run_done_fn *done;
+    void *arg;
+};
+
+/*
+ * The stages of cur's date on the main connection, up to split (all of
+ * them when there is no worker); *reached gets the first not run. Closes
+ * the date when it failed or completed here, else leaves it unlocked for
+ * the worker (or for a later run, after the report before failed).
+ */
+static void
+run_here(struct dates *s, struct run_slot *cur, size_t split, size_t *reached)
+{
+    struct run_slot *busy = s->busy;
+    size_t n = s->n;
+    int locked = 0;
+    int first = 0;
+
+    cur->rc = run_open(&cur->ctx, s->stages, n, &cur->sum, &first, &locked,
+                       &cur->err);
+    if (cur->rc == 0)
+        cur->rc =
+            run_stages(&cur->ctx, s->stages, (size_t)first, split, &cur->sum,
+                       busy ? &busy->failed : NULL, reached, &cur->err);
+    if (cur->rc == 0 && *reached == n)
+        cur->sum.metrics.success = 1;
+    if (cur->rc == 0 && *reached < split)
+        st_log_msg(s->ctx->log, ST_LOG_INFO, "run",
+                   "%s: stopping before %s: the report of %s failed",
+                   cur->ctx.date_s, s->stages[*reached].name,
+                   busy->ctx.date_s);
+    /*
+     * Done here when it failed, completed on this connection, or stopped
+     * for the failed report of the date before (it keeps the status it
+     * reached and resumes there next time).
+     */
+    if (locked && (cur->rc != 0 || *reached == n))
+        cur->rc = run_close(&cur->ctx, &cur->sum, cur->rc, &cur->err);
+    else if (locked)
+        st_db_unlock(cur->ctx.db, s->ctx->cfg->seller_id, cur->ctx.date, NULL);
+}
+
+/*
+ * One date of the range in slot cur. Returns 1 when the range ends here
+ * (s->failed then says why, unless the report before failed), else 0.
+ */
+static int
+run_date(struct dates *s, struct run_slot *cur, int32_t d)
+{
+    size_t split = s->wdb != NULL ? s->n - 1 : s->n;
+    size_t reached = 0;
+
+    memset(cur, 0, sizeof(*cur));
+    atomic_init(&cur->failed, 0);
+    cur->ctx = *s->ctx;
+    cur->ctx.date = d;
+    cur->stages = s->stages;
+    cur->n = s->n;
+    if (s->busy != NULL && atomic_load(&s->busy->failed))
+        return 1; /* do not start another date after a failed report */
+    run_here(s, cur, split, &reached);
+    if (s->busy != NULL) {
+        struct run_slot *prev = s->busy;
+
+        s->busy = NULL;
+        if (join_report(prev, s->done, s->arg) != 0) {
+            s->failed = prev;
+            return 1;
+        }
+    }
+    if (cur->rc != 0 || reached == s->n) {
+        if (run_done(cur, s->done, s->arg) != 0)
+            s->failed = cur;
+        return 0;
+    }
+    if (reached < split) {
+        /* Stops only for a failed report, which ended the range above. */
+        cur->rc = st_err_set(&cur->err, ST_ERR_INTERNAL, "%s stopped before %s",
+                             cur->ctx.date_s, s->stages[reached].name);
+        s->failed = cur;
+        return 1;
+    }
+    /* Hand the report over; it takes the lock on its own connection. */
+    cur->ctx.db = s->wdb;
+    cur->from = reached;
+    if (pthread_create(&cur->tid, NULL, report_main, cur) != 0) {
+        report_main(cur);
+        if (run_done(cur, s->done, s->arg) != 0)
+            s->failed = cur;
+        return 0;
+    }
+    s->busy = cur;
+    return 0;
+}
+
 int
 st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
              const struct st_stage *stages, size_t n, int overlap,
              st_run_done_fn *done, void *arg, struct st_err *err)
 {
     struct run_slot *slot = NULL; /* [0] and [1], taking turns */
-    struct run_slot *cur;
-    struct run_slot *busy = NULL; /* the slot a worker reports, if any */
-    struct st_db *wdb = NULL;
-    struct run_slot *failed = NULL;
+    struct dates s;
     int rc = ST_ERR_NOMEM;
     int32_t d;
 
+    memset(&s, 0, sizeof(s));
+    s.ctx = ctx;
+    s.stages = stages;
+    s.n = n;
+    s.done = done;
+    s.arg = arg;
     if (n == 0 || from > to) {
         rc = st_err_set(err, ST_ERR_INTERNAL, "nothing to run");
         goto out;
@@ -344,90 +450,25 @@ st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
     }
     /* Only a range has something to overlap. */
     if (overlap && from < to &&
-        st_db_connect(ctx->cfg->database, &wdb, &slot[0].err) != 0) {
+        st_db_connect(ctx->cfg->database, &s.wdb, &slot[0].err) != 0) {
         st_log_msg(ctx->log, ST_LOG_WARN, "run",
                    "reporting in turn: cannot open a second connection: %s",
                    slot[0].err.msg);
-        wdb = NULL;
+        s.wdb = NULL;
     }
-    for (d = from; d <= to && failed == NULL; d++) {
-        size_t split = wdb != NULL ? n - 1 : n;
-        size_t reached = 0;
-        int locked = 0;
-        int first = 0;
-
-        cur = &slot[(d - from) % 2];
-        memset(cur, 0, sizeof(*cur));
-        atomic_init(&cur->failed, 0);
-        cur->ctx = *ctx;
-        cur->ctx.date = d;
-        cur->stages = stages;
-        cur->n = n;
-        if (busy != NULL && atomic_load(&busy->failed))
-            break; /* do not start another date after a failed report */
-        cur->rc = run_open(&cur->ctx, stages, n, &cur->sum, &first, &locked,
-                           &cur->err);
-        if (cur->rc == 0)
-            cur->rc =
-                run_stages(&cur->ctx, stages, (size_t)first, split, &cur->sum,
-                           busy ? &busy->failed : NULL, &reached, &cur->err);
-        if (cur->rc == 0 && reached == n)
-            cur->sum.metrics.success = 1;
-        if (cur->rc == 0 && reached < split)
-            st_log_msg(ctx->log, ST_LOG_INFO, "run",
-                       "%s: stopping before %s: the report of %s failed",
-                       cur->ctx.date_s, stages[reached].name, busy->ctx.date_s);
-        /*
-         * Done here when it failed, completed on this connection, or
-         * stopped for the failed report of the date before (it keeps the
-         * status it reached and resumes there next time).
-         */
-        if (locked && (cur->rc != 0 || reached == n))
-            cur->rc = run_close(&cur->ctx, &cur->sum, cur->rc, &cur->err);
-        else if (locked)
-            st_db_unlock(cur->ctx.db, ctx->cfg->seller_id, d, NULL);
-        if (busy != NULL) {
-            struct run_slot *prev = busy;
-
-            busy = NULL;
-            if (join_report(prev, done, arg) != 0) {
-                failed = prev;
-                break;
-            }
-        }
-        if (cur->rc != 0 || reached == n) {
-            if (run_done(cur, done, arg) != 0)
-                failed = cur;
-            continue;
-        }
-        if (reached < split) {
-            /* Stops only for a failed report, which ended the loop above. */
-            cur->rc =
-                st_err_set(&cur->err, ST_ERR_INTERNAL, "%s stopped before %s",
-                           cur->ctx.date_s, stages[reached].name);
-            failed = cur;
+    for (d = from; d <= to && s.failed == NULL; d++)
+        if (run_date(&s, &slot[(d - from) % 2], d) != 0)
             break;
-        }
-        /* Hand the report over; it takes the lock on its own connection. */
-        cur->ctx.db = wdb;
-        cur->from = reached;
-        if (pthread_create(&cur->tid, NULL, report_main, cur) != 0) {
-            report_main(cur);
-            if (run_done(cur, done, arg) != 0)
-                failed = cur;
-            continue;
-        }
-        busy = cur;
-    }
-    if (busy != NULL && join_report(busy, done, arg) != 0 && failed == NULL)
-        failed = busy;
+    if (s.busy != NULL && join_report(s.busy, done, arg) != 0 &&
+        s.failed == NULL)
+        s.failed = s.busy;
     rc = 0;
-    if (failed != NULL) {
-        *err = failed->err;
-        rc = failed->rc;
+    if (s.failed != NULL) {
+        *err = s.failed->err;
+        rc = s.failed->rc;
     }
 out:
-    st_db_close(wdb);
+    st_db_close(s.wdb);
     st_free(slot);
     return rc;
 }
