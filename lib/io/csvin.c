@@ -331,9 +331,9 @@ st_csvin_finish(struct st_csvin *r, struct st_err *err)
 #define READ_BLOCK  ((size_t)1024 * 1024)
 #define WORD        sizeof(size_t)
 #define ROUND_UP(n) (((n) + WORD - 1) / WORD * WORD)
-#define RECORD_MAX                                                      \
+#define RECORD_MAX \
     (3 * WORD + ST_CSVIN_MAX_FIELDS * WORD + ROUND_UP(ST_CSVIN_MAX_ROW + 1))
-#define BATCH_MAX   (BATCH_BYTES + RECORD_MAX)
+#define BATCH_MAX (BATCH_BYTES + RECORD_MAX)
 
 struct pipe {
     struct st_handoff h;
@@ -365,7 +365,8 @@ batch_row(struct st_csvin *r)
         fail(r, ST_ERR_NOMEM, "out of memory reading CSV", r->row_start);
         return;
     }
-    if (q->fill.len >= BATCH_BYTES && st_handoff_put(&q->h, &q->fill, NULL) != 0)
+    if (q->fill.len >= BATCH_BYTES &&
+        st_handoff_put(&q->h, &q->fill, NULL) != 0)
         r->rc = ST_CSVIN_STOP; /* the consumer is gone: read no more */
 }
 
@@ -462,8 +463,7 @@ pipe_new(struct st_csvin *r, int fd, st_csvin_chunk_fn chunk_fn,
     *out = q;
     return 0;
 nomem:
-    return st_err_set(err, ST_ERR_NOMEM, "out of memory reading '%s'",
-                      r->file);
+    return st_err_set(err, ST_ERR_NOMEM, "out of memory reading '%s'", r->file);
 }
 
 static void
@@ -521,8 +521,8 @@ st_csvin_read_fd(struct st_csvin *r, int fd, st_csvin_chunk_fn chunk_fn,
     }
     rc = consume_all(r, field, err);
     pthread_join(th, NULL);
-    if (rc == 0 && (rc = st_handoff_error(&q->h, &perr)) != 0 &&
-        err != NULL && rc != ST_CSVIN_STOP)
+    if (rc == 0 && (rc = st_handoff_error(&q->h, &perr)) != 0 && err != NULL &&
+        rc != ST_CSVIN_STOP)
         *err = perr;
 out:
     if (rc != 0)

@@ -262,9 +262,9 @@ static char *
 put_texts(const struct job *j, const struct st_settlement_line *l, char *p)
 {
     const struct st_settlement_text *t[] = {
-        &l->provider_type,    &l->amazon_transaction_id,
+        &l->provider_type,       &l->amazon_transaction_id,
         &l->seller_reference_id, &l->amazon_order_reference_id,
-        &l->seller_order_id,  &l->store_name,
+        &l->seller_order_id,     &l->store_name,
         &l->description,
     };
     size_t i;
@@ -852,8 +852,7 @@ select_reports(struct st_db *db, const char *const *params, PGresult **out,
 
     *out = NULL;
     if ((rc = st_db_query(db, REPORTS_QUERY, 2, params, &res, err)) != 0 ||
-        (rc = st_db_columns(res, rep_cols, col, NREP, REPORTS_QUERY, err)) !=
-            0)
+        (rc = st_db_columns(res, rep_cols, col, NREP, REPORTS_QUERY, err)) != 0)
         goto out;
     for (i = 0; i < PQntuples(res); i++) {
         const char *sha = st_db_text(res, i, col[REP_SHA256]);
@@ -878,9 +877,8 @@ out:
  * with st_fx_free).
  */
 static int
-load_rates(struct st_db *db, const PGresult *res, const int *col,
-           int32_t date, int max_age_days, struct st_fx **fx,
-           struct st_err *err)
+load_rates(struct st_db *db, const PGresult *res, const int *col, int32_t date,
+           int max_age_days, struct st_fx **fx, struct st_err *err)
 {
     int32_t lo = date;
     int32_t hi = date + 2;
@@ -908,8 +906,8 @@ load_rates(struct st_db *db, const PGresult *res, const int *col,
  */
 static int
 copy_reports(struct job *j, struct st_db *db, const PGresult *res,
-             const int *col, const char *const *params,
-             const char *archive_dir, struct st_err *err)
+             const int *col, const char *const *params, const char *archive_dir,
+             struct st_err *err)
 {
     const char *copy_sql = st_sql_text("queries/copy_settlement_lines.sql");
     size_t problems;

@@ -102,8 +102,7 @@ summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
     int rc;
     int i;
 
-    if ((rc = st_db_query(ctx->db, SUMMARY_QUERY, 2, params, &res, err)) !=
-            0 ||
+    if ((rc = st_db_query(ctx->db, SUMMARY_QUERY, 2, params, &res, err)) != 0 ||
         (rc = st_db_columns(res, names, col, 3, SUMMARY_QUERY, err)) != 0)
         goto out;
     sum->lines = sum->exceptions = sum->open_disputes = 0;
@@ -156,12 +155,12 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
     params[1] = ctx->date_s;
     params[2] = ST_VERSION;
     rc = st_db_query(ctx->db, UPSERT_RUN, 3, params, &res, err);
-    if (rc != 0 || (rc = st_db_columns(res, names, col, 2, UPSERT_RUN, err)) != 0)
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, col, 2, UPSERT_RUN, err)) != 0)
         goto out;
-    *first = resume_point(stages, n, st_db_text(res, 0, col[0]),
-                          PQgetisnull(res, 0, col[1])
-                              ? NULL
-                              : st_db_text(res, 0, col[1]));
+    *first = resume_point(
+        stages, n, st_db_text(res, 0, col[0]),
+        PQgetisnull(res, 0, col[1]) ? NULL : st_db_text(res, 0, col[1]));
     sum->first_stage = *first;
     if (*first > 0)
         st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: resuming at %s",
@@ -325,9 +324,9 @@ struct dates {
     struct st_run_ctx *ctx;
     const struct st_stage *stages;
     size_t n;
-    struct st_db *wdb;        /* the worker's connection, or NULL */
-    struct run_slot *busy;    /* the slot a worker reports, if any */
-    struct run_slot *failed;  /* the date that ended the range */
+    struct st_db *wdb;       /* the worker's connection, or NULL */
+    struct run_slot *busy;   /* the slot a worker reports, if any */
+    struct run_slot *failed; /* the date that ended the range */
     st_run_done_fn *done;
     void *arg;
 };
@@ -357,8 +356,7 @@ run_here(struct dates *s, struct run_slot *cur, size_t split, size_t *reached)
     if (cur->rc == 0 && *reached < split)
         st_log_msg(s->ctx->log, ST_LOG_INFO, "run",
                    "%s: stopping before %s: the report of %s failed",
-                   cur->ctx.date_s, s->stages[*reached].name,
-                   busy->ctx.date_s);
+                   cur->ctx.date_s, s->stages[*reached].name, busy->ctx.date_s);
     /*
      * Done here when it failed, completed on this connection, or stopped
      * for the failed report of the date before (it keeps the status it
