@@ -269,11 +269,50 @@ test_write_error_sticks(void **state)
     (void)fclose(fp);
 }
 
+/* st_csv_put_text: every length around the eight-byte steps. */
+static void
+test_put_text(void **state)
+{
+    static const struct {
+        const char *in;
+        int always;
+        const char *out;
+    } cases[] = {
+        {"", 0, ""},
+        {"", 1, "\"\""},
+        {"abc", 0, "abc"},
+        {"abc", 1, "\"abc\""},
+        {"a,b", 0, "\"a,b\""},
+        {"abcd\"e", 0, "\"abcd\"\"e\""},
+        {"abcdefgh", 0, "abcdefgh"},
+        {"abcdefg\n", 0, "\"abcdefg\n\""},
+        {"abcdefghi\r", 0, "\"abcdefghi\r\""},
+        {"abcdefghijklmnopq", 0, "abcdefghijklmnopq"},
+        {"abcdefgh,ijklmnop", 0, "\"abcdefgh,ijklmnop\""},
+        {"\"\"", 0, "\"\"\"\"\"\""},
+        {"-+=@ 0.59", 0, "-+=@ 0.59"}, /* no guard here */
+    };
+    char out[64];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = strlen(cases[i].in);
+        char *end;
+
+        assert_true(ST_CSV_TEXT_ROOM(n) <= sizeof(out));
+        end = st_csv_put_text(out, cases[i].in, n, cases[i].always);
+        *end = '\0';
+        assert_string_equal(out, cases[i].out);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_put_text),
         cmocka_unit_test(test_amount),
         cmocka_unit_test(test_number_and_int),
         cmocka_unit_test(test_bom_crlf_rows),

@@ -19,6 +19,8 @@
 #include <csv.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
+#include "core/handoff.h"
 #include "io/csvin.h"
 #include "core/banned.h"
 
@@ -26,7 +28,7 @@ struct pipe;
 
 struct st_csvin {
     struct csv_parser p;
-    struct pipe *pipe; /* st_csvin_read_fd: fields go into batches */
+    struct pipe *pipe; /* st_csvin_read_fd: rows go into batches */
     const char *file;
     st_csvin_row_fn fn;
     void *ctx;
@@ -311,145 +313,61 @@ st_csvin_finish(struct st_csvin *r, struct st_err *err)
 
 /*
  * st_csvin_read_fd splits the work in two: a producer thread reads the
- * file and runs libcsv (on_field, on_row as above, which copy each row
- * into a batch), the calling thread takes full batches and runs the row
- * function. NBATCH batches circulate between them, so memory stays
- * bounded and the producer waits when the consumer falls behind. All
- * memory is allocated before the producer starts, except what libcsv
- * grows for a long field; the allocation counters of lib/alloc.c are
+ * file and runs libcsv (on_field, on_row as above), and batch_row copies
+ * each finished row into a batch; the calling thread takes full batches
+ * and runs the row function. Two batches take turns through a
+ * core/handoff, so memory stays bounded and the producer waits when the
+ * consumer falls behind. The memory libcsv and the row arena grow is
+ * allocated on the producer; the allocation counters of lib/alloc.c are
  * atomic for that reason.
+ *
+ * A batch is a run of rows, each a record of size_t words (its field
+ * count, line, byte count and one length per field) followed by its
+ * NUL-terminated fields, padded to a whole word so that the next record
+ * is aligned.
  */
 
-#define NBATCH       4
-#define BATCH_BYTES  ((size_t)256 * 1024) /* publish past this many bytes */
-#define BATCH_FIELDS ((size_t)16384)
-#define BATCH_ROWS   ((size_t)4096)
-#define READ_BLOCK   ((size_t)1024 * 1024)
-
-struct batch {
-    char *arena; /* the rows' fields, each NUL-terminated */
-    size_t len;
-    size_t *off; /* per field */
-    size_t *flen;
-    size_t nf;
-    size_t *first; /* per row: its first field, arena offset, count, line */
-    size_t *base;
-    size_t *nfield;
-    long *line;
-    size_t nr;
-};
+#define BATCH_BYTES ((size_t)256 * 1024) /* hand over past this many bytes */
+#define READ_BLOCK  ((size_t)1024 * 1024)
+#define WORD        sizeof(size_t)
+#define ROUND_UP(n) (((n) + WORD - 1) / WORD * WORD)
+#define RECORD_MAX \
+    (3 * WORD + ST_CSVIN_MAX_FIELDS * WORD + ROUND_UP(ST_CSVIN_MAX_ROW + 1))
+#define BATCH_MAX (BATCH_BYTES + RECORD_MAX)
 
 struct pipe {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct batch b[NBATCH];
-    int full[NBATCH];
-    size_t head; /* next batch the consumer takes */
-    size_t tail; /* batch the producer fills */
-    int done;    /* the producer has published its last batch */
-    int cancel;  /* the consumer wants no more */
+    struct st_handoff h;
+    struct st_buf fill; /* the producer's batch */
     int fd;
     char *buf;
     st_csvin_chunk_fn chunk_fn;
     void *chunk_ctx;
     struct st_err perr; /* the producer's own error */
-    int prc;
 };
-
-static void
-batch_free(struct batch *b)
-{
-    st_free(b->arena);
-    st_free(b->off);
-    st_free(b->flen);
-    st_free(b->first);
-    st_free(b->base);
-    st_free(b->nfield);
-    st_free(b->line);
-}
-
-static int
-batch_alloc(struct batch *b)
-{
-    memset(b, 0, sizeof(*b));
-    b->arena = st_malloc(BATCH_BYTES + ST_CSVIN_MAX_ROW + 1);
-    b->off = st_calloc(BATCH_FIELDS + ST_CSVIN_MAX_FIELDS, sizeof(size_t));
-    b->flen = st_calloc(BATCH_FIELDS + ST_CSVIN_MAX_FIELDS, sizeof(size_t));
-    b->first = st_calloc(BATCH_ROWS, sizeof(size_t));
-    b->base = st_calloc(BATCH_ROWS, sizeof(size_t));
-    b->nfield = st_calloc(BATCH_ROWS, sizeof(size_t));
-    b->line = st_calloc(BATCH_ROWS, sizeof(long));
-    if (b->arena == NULL || b->off == NULL || b->flen == NULL ||
-        b->first == NULL || b->base == NULL || b->nfield == NULL ||
-        b->line == NULL)
-        return ST_ERR_NOMEM;
-    return 0;
-}
-
-/* Producer: hands the batch being filled over and waits for a free one. */
-static int
-publish(struct pipe *q)
-{
-    int cancel;
-
-    pthread_mutex_lock(&q->mu);
-    q->full[q->tail] = 1;
-    q->tail = (q->tail + 1) % NBATCH;
-    pthread_cond_broadcast(&q->cv);
-    while (q->full[q->tail] && !q->cancel)
-        pthread_cond_wait(&q->cv, &q->mu);
-    cancel = q->cancel;
-    pthread_mutex_unlock(&q->mu);
-    if (!cancel) {
-        struct batch *b = &q->b[q->tail];
-
-        b->len = 0;
-        b->nf = 0;
-        b->nr = 0;
-    }
-    return cancel;
-}
-
-/*
- * Producer: points the reader's row arena and field arrays at the free end
- * of the batch being filled, so that on_field writes each field straight
- * into the batch. The room left is always enough for the longest row
- * (ST_CSVIN_MAX_ROW bytes, ST_CSVIN_MAX_FIELDS fields), so on_field never
- * reallocates it.
- */
-static void
-point_at_batch(struct st_csvin *r)
-{
-    struct batch *b = &r->pipe->b[r->pipe->tail];
-
-    r->arena = b->arena + b->len;
-    r->arena_cap = BATCH_BYTES + ST_CSVIN_MAX_ROW + 1 - b->len;
-    r->off = b->off + b->nf;
-    r->len = b->flen + b->nf;
-    r->fields_cap = BATCH_FIELDS + ST_CSVIN_MAX_FIELDS - b->nf;
-}
 
 /* Producer, from on_row: the finished row becomes part of the batch. */
 static void
 batch_row(struct st_csvin *r)
 {
     struct pipe *q = r->pipe;
-    struct batch *b = &q->b[q->tail];
+    size_t head[3];
+    size_t pad = ROUND_UP(r->arena_len) - r->arena_len;
+    static const char zeros[WORD];
 
-    b->first[b->nr] = b->nf;
-    b->base[b->nr] = b->len;
-    b->nfield[b->nr] = r->nfields;
-    b->line[b->nr] = r->row_start;
-    b->nr++;
-    b->nf += r->nfields;
-    b->len += r->arena_len;
-    if ((b->len >= BATCH_BYTES || b->nf >= BATCH_FIELDS ||
-         b->nr == BATCH_ROWS) &&
-        publish(q) != 0) {
-        r->rc = ST_CSVIN_STOP; /* the consumer is gone: write no more */
+    head[0] = r->nfields;
+    head[1] = (size_t)r->row_start;
+    head[2] = r->arena_len;
+    st_buf_add(&q->fill, head, sizeof(head));
+    st_buf_add(&q->fill, r->len, r->nfields * WORD);
+    st_buf_add(&q->fill, r->arena, r->arena_len);
+    st_buf_add(&q->fill, zeros, pad);
+    if (st_buf_error(&q->fill) != 0) {
+        fail(r, ST_ERR_NOMEM, "out of memory reading CSV", r->row_start);
         return;
     }
-    point_at_batch(r);
+    if (q->fill.len >= BATCH_BYTES &&
+        st_handoff_put(&q->h, &q->fill, NULL) != 0)
+        r->rc = ST_CSVIN_STOP; /* the consumer is gone: read no more */
 }
 
 static void *
@@ -477,39 +395,100 @@ produce(void *arg)
         if (st_csvin_feed(r, q->buf, (size_t)n, &q->perr) != 0)
             break;
     }
-    q->prc = r->rc;
-    pthread_mutex_lock(&q->mu);
-    if (q->b[q->tail].nr > 0 && !q->cancel) {
-        q->full[q->tail] = 1;
-        q->tail = (q->tail + 1) % NBATCH;
-    }
-    q->done = 1;
-    pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
+    /* The rows before an error still reach the row function. */
+    if (q->fill.len > 0 && r->rc != ST_CSVIN_STOP)
+        (void)st_handoff_put(&q->h, &q->fill, NULL);
+    st_handoff_close(&q->h, r->rc, &q->perr);
     return NULL;
 }
 
 /* Consumer: the row function over one batch; 0 or its first non-zero. */
 static int
-consume(struct st_csvin *r, const struct batch *b, const char **field,
+consume(struct st_csvin *r, const struct st_buf *b, const char **field,
         struct st_err *err)
 {
     struct st_csvin_row row;
-    size_t i;
+    size_t at = 0;
     size_t k;
     int rc;
 
-    for (i = 0; i < b->nr; i++) {
-        size_t f = b->first[i];
-        const char *base = b->arena + b->base[i];
+    while (at < b->len) {
+        const size_t *head = (const size_t *)(const void *)(b->data + at);
+        const size_t *len = head + 3;
+        const char *f = (const char *)(len + head[0]);
 
-        for (k = 0; k < b->nfield[i]; k++)
-            field[k] = base + b->off[f + k];
+        for (k = 0; k < head[0]; k++) {
+            field[k] = f;
+            f += len[k] + 1;
+        }
         row.field = field;
-        row.len = b->flen + f;
-        row.n = b->nfield[i];
-        row.line = b->line[i];
+        row.len = len;
+        row.n = head[0];
+        row.line = (long)head[1];
         if ((rc = r->fn(r->ctx, &row, err)) != 0)
+            return rc;
+        at += 3 * WORD + head[0] * WORD + ROUND_UP(head[2]);
+    }
+    return 0;
+}
+
+static int
+pipe_new(struct st_csvin *r, int fd, st_csvin_chunk_fn chunk_fn,
+         void *chunk_ctx, struct pipe **out, struct st_err *err)
+{
+    struct pipe *q;
+
+    *out = NULL;
+    q = st_calloc(1, sizeof(*q));
+    if (q == NULL)
+        goto nomem;
+    st_buf_init(&q->fill, BATCH_MAX);
+    q->buf = st_malloc(READ_BLOCK);
+    if (q->buf == NULL || st_buf_grow(&q->fill, BATCH_MAX) != 0) {
+        st_buf_release(&q->fill);
+        st_free(q->buf);
+        st_free(q);
+        goto nomem;
+    }
+    if (st_handoff_init(&q->h, BATCH_MAX, err) != 0) {
+        st_buf_release(&q->fill);
+        st_free(q->buf);
+        st_free(q);
+        return ST_ERR_INTERNAL;
+    }
+    q->fd = fd;
+    q->chunk_fn = chunk_fn;
+    q->chunk_ctx = chunk_ctx;
+    st_err_clear(&q->perr);
+    *out = q;
+    return 0;
+nomem:
+    return st_err_set(err, ST_ERR_NOMEM, "out of memory reading '%s'", r->file);
+}
+
+static void
+pipe_free(struct pipe *q)
+{
+    if (q == NULL)
+        return;
+    st_handoff_release(&q->h);
+    st_buf_release(&q->fill);
+    st_free(q->buf);
+    st_free(q);
+}
+
+/* Consumer: every batch, until the producer ends or the row function stops. */
+static int
+consume_all(struct st_csvin *r, const char **field, struct st_err *err)
+{
+    struct st_handoff *h = &r->pipe->h;
+    const struct st_buf *b;
+    int rc;
+
+    while (st_handoff_take(h, &b)) {
+        rc = consume(r, b, field, err);
+        st_handoff_done(h, rc, rc == ST_CSVIN_STOP ? NULL : err);
+        if (rc != 0)
             return rc;
     }
     return 0;
@@ -519,105 +498,39 @@ int
 st_csvin_read_fd(struct st_csvin *r, int fd, st_csvin_chunk_fn chunk_fn,
                  void *chunk_ctx, struct st_err *err)
 {
-    int rc = ST_ERR_NOMEM;
+    int rc;
     struct pipe *q = NULL;
     const char **field = NULL;
+    struct st_err perr;
     pthread_t th;
-    int started = 0;
-    int inited = 0;
-    size_t i;
-    char *own_arena = r->arena;
-    size_t own_arena_cap = r->arena_cap;
-    size_t *own_off = r->off;
-    size_t *own_len = r->len;
-    size_t own_fields_cap = r->fields_cap;
 
     if (r->rc != 0)
         return r->rc;
-    q = st_calloc(1, sizeof(*q));
     field = st_calloc(ST_CSVIN_MAX_FIELDS, sizeof(*field));
-    if (q == NULL || field == NULL)
-        goto nomem;
-    for (i = 0; i < NBATCH; i++)
-        if (batch_alloc(&q->b[i]) != 0)
-            goto nomem;
-    q->buf = st_malloc(READ_BLOCK);
-    if (q->buf == NULL)
-        goto nomem;
-    if (pthread_mutex_init(&q->mu, NULL) != 0)
-        goto nomem;
-    if (pthread_cond_init(&q->cv, NULL) != 0) {
-        pthread_mutex_destroy(&q->mu);
-        goto nomem;
+    if (field == NULL) {
+        rc = st_err_set(err, ST_ERR_NOMEM, "out of memory reading '%s'",
+                        r->file);
+        goto out;
     }
-    inited = 1;
-    q->fd = fd;
-    q->chunk_fn = chunk_fn;
-    q->chunk_ctx = chunk_ctx;
-    st_err_clear(&q->perr);
+    if ((rc = pipe_new(r, fd, chunk_fn, chunk_ctx, &q, err)) != 0)
+        goto out;
     r->pipe = q;
-    point_at_batch(r);
     if (pthread_create(&th, NULL, produce, r) != 0) {
         rc = st_err_set(err, ST_ERR_INTERNAL, "cannot start a thread");
         goto out;
     }
-    started = 1;
-    rc = 0;
-    for (;;) {
-        const struct batch *b;
-
-        pthread_mutex_lock(&q->mu);
-        while (!q->full[q->head] && !q->done)
-            pthread_cond_wait(&q->cv, &q->mu);
-        if (!q->full[q->head]) {
-            pthread_mutex_unlock(&q->mu);
-            break; /* done, and every batch taken */
-        }
-        b = &q->b[q->head];
-        pthread_mutex_unlock(&q->mu);
-        rc = consume(r, b, field, err);
-        pthread_mutex_lock(&q->mu);
-        q->full[q->head] = 0;
-        q->head = (q->head + 1) % NBATCH;
-        if (rc != 0)
-            q->cancel = 1;
-        pthread_cond_broadcast(&q->cv);
-        pthread_mutex_unlock(&q->mu);
-        if (rc != 0)
-            break;
-    }
+    rc = consume_all(r, field, err);
+    pthread_join(th, NULL);
+    if (rc == 0 && (rc = st_handoff_error(&q->h, &perr)) != 0 && err != NULL &&
+        rc != ST_CSVIN_STOP)
+        *err = perr;
 out:
-    if (started)
-        pthread_join(th, NULL);
-    if (started && rc == 0 && q->prc != 0) {
-        rc = q->prc;
-        if (err != NULL && rc != ST_CSVIN_STOP)
-            *err = q->perr;
-    }
     if (rc != 0)
         r->rc = rc;
     r->pipe = NULL;
-    r->arena = own_arena; /* the reader's own buffers again */
-    r->arena_cap = own_arena_cap;
-    r->off = own_off;
-    r->len = own_len;
-    r->fields_cap = own_fields_cap;
     r->arena_len = 0;
     r->nfields = 0;
-    if (inited) {
-        pthread_cond_destroy(&q->cv);
-        pthread_mutex_destroy(&q->mu);
-    }
-    goto release;
-nomem:
-    rc = st_err_set(err, ST_ERR_NOMEM, "out of memory reading '%s'", r->file);
-release:
-    if (q != NULL) {
-        for (i = 0; i < NBATCH; i++)
-            batch_free(&q->b[i]);
-        st_free(q->buf);
-    }
-    st_free(q);
+    pipe_free(q);
     st_free(field);
     return rc;
 }

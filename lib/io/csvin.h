@@ -92,7 +92,7 @@ typedef void (*st_csvin_chunk_fn)(void *ctx, const void *data, size_t len);
  * two overlap. The rows, their order, their line numbers and the errors
  * are the same as with st_csvin_feed. chunk_fn (may be NULL) gets every
  * block read, on the helper thread: it must not share unlocked state with
- * the row function. Memory stays bounded (a few batches of rows in
+ * the row function. Memory stays bounded (two batches of rows in
  * flight). Returns 0, ST_CSVIN_STOP, the row function's error, or the
  * reader's (ST_ERR_DATA located, ST_ERR_IO, ST_ERR_NOMEM). The reader is
  * finished afterwards.

@@ -3,6 +3,7 @@
  * decimal separator.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +85,103 @@ dangerous(char c)
 {
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
            c == '\r';
+}
+
+/* ------------------------------------------------ fields at a cursor */
+
+/*
+ * st_csv_put_text is the hot path of settle normalize: one call per text
+ * field of every line. It looks at eight bytes at a time for one that
+ * needs quotes, and copies runs between quotes with memcpy.
+ */
+
+/* Bytes that make a CSV field need quotes. */
+static const unsigned char comma_quote[256] = {
+    [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Non-zero when one of the eight bytes of w is c (exact, no false hit). */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (ONES * c);
+
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Whether one of the eight bytes of w needs quotes. Every such byte is
+ * below '-', and most text has no byte below '-' at all: that cheap test
+ * comes first (exact: no borrow can reach a byte that is not below).
+ */
+static inline int
+has_special(uint64_t w)
+{
+    if (((w - ONES * '-') & ~w & HIGHS) == 0)
+        return 0;
+    return (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') |
+            has_byte(w, '\n')) != 0;
+}
+
+/*
+ * Whether the len bytes at s hold a byte of comma_quote: eight at a time,
+ * the last eight overlapping the ones before; four and four below eight.
+ */
+static int
+comma_needs_quotes(const char *s, size_t len)
+{
+    uint64_t w;
+    size_t i;
+
+    if (len >= 8) {
+        for (i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, s + i, 8);
+            if (has_special(w))
+                return 1;
+        }
+        memcpy(&w, s + len - 8, 8);
+        return has_special(w);
+    }
+    if (len >= 4) {
+        uint32_t a;
+        uint32_t b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        return has_special((uint64_t)a << 32 | b);
+    }
+    for (i = 0; i < len; i++)
+        if (comma_quote[(unsigned char)s[i]])
+            return 1;
+    return 0;
+}
+
+char *
+st_csv_put_text(char *p, const char *s, size_t len, int always_quote)
+{
+    const char *q;
+
+    if (!always_quote && !comma_needs_quotes(s, len)) {
+        memcpy(p, s, len);
+        return p + len;
+    }
+    *p++ = '"';
+    /* Each '"' is copied, then doubled. */
+    while (len > 0 && (q = memchr(s, '"', len)) != NULL) {
+        size_t n = (size_t)(q - s) + 1;
+
+        memcpy(p, s, n);
+        p += n;
+        *p++ = '"';
+        s += n;
+        len -= n;
+    }
+    memcpy(p, s, len);
+    p += len;
+    *p++ = '"';
+    return p;
 }
 
 void

@@ -34,7 +34,10 @@ struct st_csvout_opts {
     unsigned guard : 1; /* formula-injection guard on text cells */
 };
 
-/* The spreadsheet defaults of DESIGN.md section 7: ',', '.', BOM, CRLF. */
+/*
+ * The spreadsheet defaults (README, "Statements and output columns"): ',',
+ * '.', BOM, CRLF, guard on.
+ */
 extern const struct st_csvout_opts st_csvout_excel;
 
 struct st_csvout {
@@ -94,5 +97,16 @@ int st_csvout_error(const struct st_csvout *w);
  * failed. Accepts a closed writer.
  */
 int st_csvout_close(struct st_csvout *w, struct st_err *err);
+
+/*
+ * Writes one RFC 4180 field of len bytes at p, for the ',' delimiter and
+ * with no guard: as it is, or quoted with its quotes doubled when it holds
+ * ',', '"', CR or LF or when always_quote is set (PostgreSQL's COPY reads
+ * an unquoted empty field as NULL). The caller makes room for
+ * ST_CSV_TEXT_ROOM(len) bytes; returns the cursor after the field. No NUL
+ * is written.
+ */
+#define ST_CSV_TEXT_ROOM(len) (2 * (size_t)(len) + 2)
+char *st_csv_put_text(char *p, const char *s, size_t len, int always_quote);
 
 #endif

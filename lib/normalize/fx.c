@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "io/csvin.h"
 #include "io/db.h"
+#include "io/dbvalue.h"
 #include "io/sqltext.h"
 #include "core/date.h"
 #include "normalize/fx.h"
@@ -438,6 +439,27 @@ st_fx_count(const struct st_fx *fx)
     return fx->total;
 }
 
+/* Reads fd to its end through the ECB parser r, then ends its input. */
+static int
+feed_all(struct st_fx_csv *r, int fd, const char *path, char *buf,
+         struct st_err *err)
+{
+    ssize_t n;
+    int rc;
+
+    while ((n = read(fd, buf, 65536)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return st_err_set(err, ST_ERR_IO, "cannot read '%s': %s", path,
+                              strerror(errno));
+        }
+        if ((rc = st_fx_csv_feed(r, buf, (size_t)n, err)) != 0)
+            return rc;
+    }
+    return st_fx_csv_finish(r, err);
+}
+
 static int
 add_quote(void *ctx, int32_t date, const char *code, const char *text,
           size_t len, const struct st_rate *rate, struct st_err *err)
@@ -455,7 +477,6 @@ st_fx_load_file(struct st_fx *fx, const char *path,
     struct st_fx_csv *r = NULL;
     char *buf = NULL;
     int fd = -1;
-    ssize_t n;
 
     buf = st_malloc(65536);
     if (buf == NULL) {
@@ -470,18 +491,7 @@ st_fx_load_file(struct st_fx *fx, const char *path,
     }
     if ((rc = st_fx_csv_new(path, add_quote, fx, problems, &r, err)) != 0)
         goto out;
-    while ((n = read(fd, buf, 65536)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = st_err_set(err, ST_ERR_IO, "cannot read '%s': %s", path,
-                            strerror(errno));
-            goto out;
-        }
-        if ((rc = st_fx_csv_feed(r, buf, (size_t)n, err)) != 0)
-            goto out;
-    }
-    if ((rc = st_fx_csv_finish(r, err)) != 0)
+    if ((rc = feed_all(r, fd, path, buf, err)) != 0)
         goto out;
     st_fx_sort(fx);
     rc = 0;
@@ -525,6 +535,35 @@ import_quote(void *ctx, int32_t date, const char *code, const char *text,
     return rc;
 }
 
+#define UPSERT_QUERY "queries/upsert_fx_rate.sql"
+
+/* fx_import into settle.fx_rate; stats gets the rows added and changed. */
+static int
+upsert_rates(struct st_db *db, struct st_fx_import_stats *stats,
+             struct st_err *err)
+{
+    static const char *const names[2] = {"inserted", "updated"};
+    PGresult *res = NULL;
+    int col[2];
+    int64_t ins = 0;
+    int64_t upd = 0;
+    int rc;
+
+    if ((rc = st_db_query(db, UPSERT_QUERY, 0, NULL, &res, err)) != 0 ||
+        (rc = st_db_columns(res, names, col, 2, UPSERT_QUERY, err)) != 0)
+        goto out;
+    if (PQntuples(res) == 1 &&
+        ((rc = st_db_i64(res, 0, col[0], UPSERT_QUERY, &ins, err)) != 0 ||
+         (rc = st_db_i64(res, 0, col[1], UPSERT_QUERY, &upd, err)) != 0))
+        goto out;
+    stats->inserted = (long)ins;
+    stats->updated = (long)upd;
+    rc = 0;
+out:
+    PQclear(res);
+    return rc;
+}
+
 int
 st_fx_import(struct st_db *db, const char *path, struct st_problems *problems,
              struct st_fx_import_stats *stats, struct st_err *err)
@@ -532,14 +571,12 @@ st_fx_import(struct st_db *db, const char *path, struct st_problems *problems,
     int rc = ST_ERR_NOMEM;
     struct import im;
     struct st_fx_csv *r = NULL;
-    PGresult *res = NULL;
     char *buf = NULL;
     const char *copy_sql = st_sql_text("queries/copy_fx_import.sql");
     size_t base = problems->total;
     int fd = -1;
     int in_tx = 0;
     int in_copy = 0;
-    ssize_t n;
 
     memset(stats, 0, sizeof(*stats));
     im.db = db;
@@ -566,18 +603,7 @@ st_fx_import(struct st_db *db, const char *path, struct st_problems *problems,
         (rc = st_db_copy_begin(db, copy_sql, err)) != 0)
         goto out;
     in_copy = 1;
-    while ((n = read(fd, buf, 65536)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = st_err_set(err, ST_ERR_IO, "cannot read '%s': %s", path,
-                            strerror(errno));
-            goto out;
-        }
-        if ((rc = st_fx_csv_feed(r, buf, (size_t)n, err)) != 0)
-            goto out;
-    }
-    if ((rc = st_fx_csv_finish(r, err)) != 0)
+    if ((rc = feed_all(r, fd, path, buf, err)) != 0)
         goto out;
     if (problems->total != base) {
         rc = st_err_set(err, ST_ERR_DATA, "'%s' refused: nothing loaded", path);
@@ -591,13 +617,8 @@ st_fx_import(struct st_db *db, const char *path, struct st_problems *problems,
         goto out;
     in_copy = 0;
     if ((rc = st_db_copy_end(db, err)) != 0 ||
-        (rc = st_db_query(db, "queries/upsert_fx_rate.sql", 0, NULL, &res,
-                          err)) != 0)
+        (rc = upsert_rates(db, stats, err)) != 0)
         goto out;
-    if (PQntuples(res) == 1) {
-        stats->inserted = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-        stats->updated = strtol(PQgetvalue(res, 0, 1), NULL, 10);
-    }
     if ((rc = st_db_commit(db, err)) != 0)
         goto out;
     in_tx = 0;
@@ -608,7 +629,6 @@ out:
         st_db_copy_abort(db, "fx import failed");
     if (in_tx)
         st_db_rollback(db);
-    PQclear(res);
     if (fd >= 0)
         close(fd);
     st_fx_csv_free(r);

@@ -120,7 +120,7 @@ int st_fx_import(struct st_db *db, const char *path,
  * The rate from one currency into another on a day: num / den, both
  * positive exact decimals (to's quote over from's quote; 1 for EUR), the
  * date of the quotes, and the ratio to 10 significant digits for display
- * (DESIGN.md section 12).
+ * (README, "Normalized lines without a database").
  */
 struct st_fx_rate {
     struct st_rate num;

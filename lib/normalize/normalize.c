@@ -21,14 +21,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "core/alloc.h"
 #include "io/archive.h"
+#include "io/csvout.h"
+#include "io/dbvalue.h"
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/handoff.h"
+#include "core/hash.h"
 #include "core/money.h"
 #include "normalize/normalize.h"
+#include "normalize/rates.h"
 #include "io/sqltext.h"
 #include "core/banned.h"
 
@@ -86,95 +89,6 @@ struct job {
  * reserved up front (row_room), and return the new cursor; no call on the
  * hot path allocates, checks capacity or goes through printf.
  */
-
-/* Bytes that make a CSV field need quotes. */
-static const unsigned char needs_quote[256] = {
-    [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Non-zero when one of the eight bytes of w is c (exact, no false hit). */
-static inline uint64_t
-has_byte(uint64_t w, unsigned char c)
-{
-    uint64_t x = w ^ (ONES * c);
-
-    return (x - ONES) & ~x & HIGHS;
-}
-
-/*
- * Whether one of the eight bytes of w needs quotes. Every such byte is
- * below '-', and most text has no byte below '-' at all: that cheap test
- * comes first (exact: no borrow can reach a byte that is not below).
- */
-static inline int
-has_special(uint64_t w)
-{
-    if (((w - ONES * '-') & ~w & HIGHS) == 0)
-        return 0;
-    return (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') |
-            has_byte(w, '\n')) != 0;
-}
-
-/*
- * Whether the len bytes at s hold a byte of needs_quote: eight at a time,
- * the last eight overlapping the ones before; four and four below eight.
- */
-static int
-needs_quotes(const char *s, size_t len)
-{
-    uint64_t w;
-    size_t i;
-
-    if (len >= 8) {
-        for (i = 0; i + 8 < len; i += 8) {
-            memcpy(&w, s + i, 8);
-            if (has_special(w))
-                return 1;
-        }
-        memcpy(&w, s + len - 8, 8);
-        return has_special(w);
-    }
-    if (len >= 4) {
-        uint32_t a;
-        uint32_t b;
-
-        memcpy(&a, s, 4);
-        memcpy(&b, s + len - 4, 4);
-        return has_special((uint64_t)a << 32 | b);
-    }
-    for (i = 0; i < len; i++)
-        if (needs_quote[(unsigned char)s[i]])
-            return 1;
-    return 0;
-}
-
-static char *
-put_text(char *p, const char *s, size_t len, int always_quote)
-{
-    const char *q;
-
-    if (!always_quote && !needs_quotes(s, len)) {
-        memcpy(p, s, len);
-        return p + len;
-    }
-    *p++ = '"';
-    /* Each '"' is copied, then doubled. */
-    while (len > 0 && (q = memchr(s, '"', len)) != NULL) {
-        size_t n = (size_t)(q - s) + 1;
-
-        memcpy(p, s, n);
-        p += n;
-        *p++ = '"';
-        s += n;
-        len -= n;
-    }
-    memcpy(p, s, len);
-    p += len;
-    *p++ = '"';
-    return p;
-}
 
 /* An integer: st_money_format with no decimals. */
 static char *
@@ -302,14 +216,123 @@ row_room(const struct job *j, const struct st_settlement_line *l)
     return 2 * t + 2 * (j->seller_len + sizeof(j->copy_date)) + 1024;
 }
 
+/* The columns from the COPY prefix through kind. */
+static char *
+put_head(struct job *j, const struct st_settlement_preamble *pre,
+         const struct st_settlement_line *l, char *p)
+{
+    const char *kind = st_kind_name(l->kind);
+
+    if (j->copy) {
+        p = st_csv_put_text(p, j->copy_seller, j->seller_len, 1);
+        *p++ = ',';
+        memcpy(p, j->copy_date, ST_DATE_LEN);
+        p += ST_DATE_LEN;
+        *p++ = ',';
+    }
+    memcpy(p, j->sha, ST_SHA256_HEX_LEN);
+    p += ST_SHA256_HEX_LEN;
+    *p++ = ',';
+    p = put_int(p, l->line);
+    *p++ = ',';
+    if (!j->copy) {
+        p = st_csv_put_text(p, pre->seller_id, j->seller_len, 0);
+        *p++ = ',';
+    }
+    p = st_csv_put_text(p, l->settlement_id.s, l->settlement_id.len, j->copy);
+    *p++ = ',';
+    memcpy(p, j->start, ST_DATETIME_LEN);
+    p += ST_DATETIME_LEN;
+    *p++ = ',';
+    memcpy(p, j->end, ST_DATETIME_LEN);
+    p += ST_DATETIME_LEN;
+    *p++ = ',';
+    p = put_datetime(j, p, l->posted_at);
+    *p++ = ',';
+    p = st_csv_put_text(p, kind, strlen(kind), 0);
+    *p++ = ',';
+    return p;
+}
+
+/*
+ * The report's texts, then the currency. COPY quotes every text, so that
+ * "" is not read as NULL.
+ */
+static char *
+put_texts(const struct job *j, const struct st_settlement_line *l, char *p)
+{
+    const struct st_settlement_text *t[] = {
+        &l->provider_type,       &l->amazon_transaction_id,
+        &l->seller_reference_id, &l->amazon_order_reference_id,
+        &l->seller_order_id,     &l->store_name,
+        &l->description,
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        p = st_csv_put_text(p, t[i]->s, t[i]->len, j->copy);
+        *p++ = ',';
+    }
+    memcpy(p, l->currency->code, 3);
+    p += 3;
+    *p++ = ',';
+    return p;
+}
+
+/* The amounts, led on COPY by the currency's exponent. */
+static char *
+put_amounts(const struct job *j, const struct st_settlement_line *l, char *p)
+{
+    int x = l->currency->exponent;
+
+    if (j->copy) {
+        p = put_int(p, x);
+        *p++ = ',';
+    }
+    p = put_amount(p, l->amount, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->percentage_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->fixed_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->total_fee, x, j->copy);
+    *p++ = ',';
+    p = put_amount(p, l->net, x, j->copy);
+    *p++ = ',';
+    return p;
+}
+
+/* The reporting currency's four columns, empty without one; no LF. */
+static char *
+put_fx(const struct job *j, int64_t conv, char *p)
+{
+    size_t n;
+
+    if (j->o->reporting == NULL) {
+        *p++ = ',';
+        *p++ = ',';
+        *p++ = ',';
+        return p;
+    }
+    n = strlen(j->fx_rate.text);
+    memcpy(p, j->o->reporting->code, 3);
+    p += 3;
+    *p++ = ',';
+    memcpy(p, j->fx_rate.text, n);
+    p += n;
+    *p++ = ',';
+    memcpy(p, j->fx_date, ST_DATE_LEN);
+    p += ST_DATE_LEN;
+    *p++ = ',';
+    return put_amount(p, conv, j->o->reporting->exponent, j->copy);
+}
+
 static int
 on_line(void *ctx, const struct st_settlement_preamble *pre,
         const struct st_settlement_line *l, struct st_err *err)
 {
     struct job *j = ctx;
     struct st_buf *b = &j->out;
-    int x = l->currency->exponent;
-    int q = j->copy; /* COPY: quote every text, so "" is not NULL */
     int64_t conv = 0;
     char *p;
     int rc;
@@ -328,86 +351,10 @@ on_line(void *ctx, const struct st_settlement_preamble *pre,
     }
     if (st_buf_grow(b, row_room(j, l)) != 0)
         return st_err_set(err, st_buf_error(b), "cannot format output");
-    p = b->data + b->len;
-    if (j->copy) {
-        p = put_text(p, j->copy_seller, j->seller_len, 1);
-        *p++ = ',';
-        memcpy(p, j->copy_date, ST_DATE_LEN);
-        p += ST_DATE_LEN;
-        *p++ = ',';
-    }
-    memcpy(p, j->sha, ST_SHA256_HEX_LEN);
-    p += ST_SHA256_HEX_LEN;
-    *p++ = ',';
-    p = put_int(p, l->line);
-    *p++ = ',';
-    if (!j->copy) {
-        p = put_text(p, pre->seller_id, j->seller_len, 0);
-        *p++ = ',';
-    }
-    p = put_text(p, l->settlement_id.s, l->settlement_id.len, q);
-    *p++ = ',';
-    memcpy(p, j->start, ST_DATETIME_LEN);
-    p += ST_DATETIME_LEN;
-    *p++ = ',';
-    memcpy(p, j->end, ST_DATETIME_LEN);
-    p += ST_DATETIME_LEN;
-    *p++ = ',';
-    p = put_datetime(j, p, l->posted_at);
-    *p++ = ',';
-    p = put_text(p, st_kind_name(l->kind), strlen(st_kind_name(l->kind)), 0);
-    *p++ = ',';
-    p = put_text(p, l->provider_type.s, l->provider_type.len, q);
-    *p++ = ',';
-    p = put_text(p, l->amazon_transaction_id.s, l->amazon_transaction_id.len,
-                 q);
-    *p++ = ',';
-    p = put_text(p, l->seller_reference_id.s, l->seller_reference_id.len, q);
-    *p++ = ',';
-    p = put_text(p, l->amazon_order_reference_id.s,
-                 l->amazon_order_reference_id.len, q);
-    *p++ = ',';
-    p = put_text(p, l->seller_order_id.s, l->seller_order_id.len, q);
-    *p++ = ',';
-    p = put_text(p, l->store_name.s, l->store_name.len, q);
-    *p++ = ',';
-    p = put_text(p, l->description.s, l->description.len, q);
-    *p++ = ',';
-    memcpy(p, l->currency->code, 3);
-    p += 3;
-    *p++ = ',';
-    if (j->copy) {
-        p = put_int(p, x);
-        *p++ = ',';
-    }
-    p = put_amount(p, l->amount, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->percentage_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->fixed_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->total_fee, x, j->copy);
-    *p++ = ',';
-    p = put_amount(p, l->net, x, j->copy);
-    *p++ = ',';
-    if (j->o->reporting == NULL) {
-        *p++ = ',';
-        *p++ = ',';
-        *p++ = ',';
-    } else {
-        size_t n = strlen(j->fx_rate.text);
-
-        memcpy(p, j->o->reporting->code, 3);
-        p += 3;
-        *p++ = ',';
-        memcpy(p, j->fx_rate.text, n);
-        p += n;
-        *p++ = ',';
-        memcpy(p, j->fx_date, ST_DATE_LEN);
-        p += ST_DATE_LEN;
-        *p++ = ',';
-        p = put_amount(p, conv, j->o->reporting->exponent, j->copy);
-    }
+    p = put_head(j, pre, l, b->data + b->len);
+    p = put_texts(j, l, p);
+    p = put_amounts(j, l, p);
+    p = put_fx(j, conv, p);
     *p++ = '\n';
     b->len = (size_t)(p - b->data);
     b->data[b->len] = '\0';
@@ -475,44 +422,23 @@ file_sink(void *ctx, const char *data, size_t len, struct st_err *err)
  */
 struct writer {
     struct file_out *fo;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    struct st_handoff h;
     pthread_t th;
     int running;
-    struct st_buf pend; /* being written; emptied when done */
-    int busy;           /* pend holds bytes to write */
-    int quit;
-    int rc; /* the first write error */
-    struct st_err err;
 };
 
 static void *
 writer_run(void *arg)
 {
     struct writer *w = arg;
+    const struct st_buf *b;
     struct st_err e;
     int rc;
 
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->busy && !w->quit)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->busy)
-            break;
-        rc = w->rc;
-        pthread_mutex_unlock(&w->mu);
-        if (rc == 0) /* after an error, only drain */
-            rc = file_sink(w->fo, w->pend.data, w->pend.len, &e);
-        pthread_mutex_lock(&w->mu);
-        if (rc != 0 && w->rc == 0) {
-            w->rc = rc;
-            w->err = e;
-        }
-        st_buf_reset(&w->pend);
-        w->busy = 0;
-        pthread_cond_broadcast(&w->cv);
+    while (st_handoff_take(&w->h, &b)) {
+        rc = file_sink(w->fo, b->data, b->len, &e);
+        st_handoff_done(&w->h, rc, &e);
     }
-    pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
@@ -522,16 +448,10 @@ writer_start(struct writer *w, struct file_out *fo)
 {
     memset(w, 0, sizeof(*w));
     w->fo = fo;
-    st_buf_init(&w->pend, OUT_MAX);
-    if (pthread_mutex_init(&w->mu, NULL) != 0)
+    if (st_handoff_init(&w->h, OUT_MAX, NULL) != 0)
         return -1;
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        return -1;
-    }
     if (pthread_create(&w->th, NULL, writer_run, w) != 0) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
+        st_handoff_release(&w->h);
         return -1;
     }
     w->running = 1;
@@ -542,24 +462,7 @@ writer_start(struct writer *w, struct file_out *fo)
 static int
 writer_put(struct writer *w, struct st_buf *b, struct st_err *err)
 {
-    struct st_buf t;
-    int rc;
-
-    pthread_mutex_lock(&w->mu);
-    while (w->busy)
-        pthread_cond_wait(&w->cv, &w->mu);
-    rc = w->rc;
-    if (rc == 0) {
-        t = w->pend;
-        w->pend = *b;
-        *b = t;
-        w->busy = 1;
-        pthread_cond_broadcast(&w->cv);
-    } else if (err != NULL) {
-        *err = w->err;
-    }
-    pthread_mutex_unlock(&w->mu);
-    return rc;
+    return st_handoff_put(&w->h, b, err);
 }
 
 /*
@@ -574,20 +477,11 @@ writer_finish(struct writer *w, struct st_err *err)
 
     if (!w->running)
         return 0;
-    pthread_mutex_lock(&w->mu);
-    while (w->busy)
-        pthread_cond_wait(&w->cv, &w->mu);
-    w->quit = 1;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    st_handoff_close(&w->h, 0, NULL);
     pthread_join(w->th, NULL);
     w->running = 0;
-    rc = w->rc;
-    if (rc != 0 && err != NULL)
-        *err = w->err;
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    st_buf_release(&w->pend);
+    rc = st_handoff_error(&w->h, err);
+    st_handoff_release(&w->h);
     return rc;
 }
 
@@ -611,35 +505,22 @@ read_chunk(int fd, char *buf, const char *path, ssize_t *got,
 static int
 hash_fd(int fd, const char *path, char *buf, char *hex, struct st_err *err)
 {
-    int rc = ST_ERR_CRYPTO;
-    EVP_MD_CTX *md = NULL;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
+    int rc;
+    struct st_sha256 h = {NULL, 0};
     ssize_t n = 0;
 
-    md = EVP_MD_CTX_new();
-    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        st_err_set(err, rc, "cannot start SHA-256");
+    if ((rc = st_sha256_init(&h, err)) != 0)
         goto out;
-    }
     for (;;) {
         if ((rc = read_chunk(fd, buf, path, &n, err)) != 0)
             goto out;
         if (n == 0)
             break;
-        if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
-            rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
-            goto out;
-        }
+        st_sha256_update(&h, buf, (size_t)n);
     }
-    if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
-        goto out;
-    }
-    st_hex_encode(digest, 32, hex);
-    rc = 0;
+    rc = st_sha256_final(&h, hex, err);
 out:
-    EVP_MD_CTX_free(md);
+    st_sha256_release(&h);
     return rc;
 }
 
@@ -895,58 +776,11 @@ is_hex64(const char *s)
     return s[i] == '\0';
 }
 
-int
-st_normalize_load_rates(struct st_db *db, int32_t from, int32_t to,
-                        struct st_fx *fx, struct st_err *err)
-{
-    int rc;
-    PGresult *res = NULL;
-    char d1[ST_DATE_LEN + 1];
-    char d2[ST_DATE_LEN + 1];
-    const char *params[2] = {d1, d2};
-    int i;
-
-    st_date_format(from, d1);
-    st_date_format(to, d2);
-    if ((rc = st_db_query(db, "queries/select_fx_rates.sql", 2, params, &res,
-                          err)) != 0)
-        goto out;
-    for (i = 0; i < PQntuples(res); i++) {
-        const char *ds = PQgetvalue(res, i, 0);
-        const char *code = PQgetvalue(res, i, 1);
-        const char *v = PQgetvalue(res, i, 2);
-        int32_t day;
-        struct st_rate rate;
-
-        if (st_date_parse(ds, strlen(ds), &day, err) != 0 ||
-            strlen(code) != 3 || st_rate_parse(v, strlen(v), &rate, err) != 0) {
-            rc = ST_ERR_DATA;
-            st_err_prefix(err, "settle.fx_rate");
-            goto out;
-        }
-        if ((rc = st_fx_add(fx, day, code, &rate, err)) != 0)
-            goto out;
-    }
-    st_fx_sort(fx);
-    rc = 0;
-out:
-    PQclear(res);
-    return rc;
-}
-
-struct hasher {
-    EVP_MD_CTX *md;
-    int failed;
-};
-
 /* Runs on the reader thread of st_settlement_read_fd. */
 static void
 hash_chunk(void *ctx, const void *data, size_t len)
 {
-    struct hasher *h = ctx;
-
-    if (EVP_DigestUpdate(h->md, data, len) != 1)
-        h->failed = 1;
+    st_sha256_update(ctx, data, len);
 }
 
 /* One archived file into the open COPY; its hash is checked as it goes. */
@@ -960,9 +794,7 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
     int fd = -1;
     char hex[ST_SHA256_HEX_LEN + 1];
     struct stat st;
-    struct hasher h = {NULL, 0};
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
+    struct st_sha256 h = {NULL, 0};
     size_t before = j->o->problems->total;
 
     st_buf_init(&path, 4096);
@@ -977,21 +809,14 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
         st_err_hint(err, "the archive lacks a registered report (%s)", sha);
         goto out;
     }
-    h.md = EVP_MD_CTX_new();
-    if (h.md == NULL || EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "cannot start SHA-256");
+    if ((rc = st_sha256_init(&h, err)) != 0)
         goto out;
-    }
     if ((rc = new_parser(j, &r, err)) != 0 ||
         (rc = st_settlement_read_fd(r, fd, hash_chunk, &h, err)) != 0 ||
         (rc = flush(j, err)) != 0)
         goto out;
-    if (h.failed || EVP_DigestFinal_ex(h.md, digest, &dlen) != 1 ||
-        dlen != 32) {
-        rc = st_err_set(err, ST_ERR_CRYPTO, "SHA-256 failed");
+    if ((rc = st_sha256_final(&h, hex, err)) != 0)
         goto out;
-    }
-    st_hex_encode(digest, 32, hex);
     /* A refused file may not have been read to its end. */
     if (j->o->problems->total == before && strcmp(hex, sha) != 0) {
         rc = st_err_set(err, ST_ERR_DATA,
@@ -1001,11 +826,121 @@ copy_file(struct job *j, const char *archive_dir, const char *sha,
     }
     rc = 0;
 out:
-    EVP_MD_CTX_free(h.md);
+    st_sha256_release(&h);
     st_settlement_free(r);
     if (fd >= 0)
         close(fd);
     st_buf_release(&path);
+    return rc;
+}
+
+#define REPORTS_QUERY "queries/select_raw_reports_for_date.sql"
+
+enum { REP_SHA256, REP_NAME, REP_START, NREP };
+
+static const char *const rep_cols[NREP] = {"sha256", "original_name",
+                                           "settlement_start"};
+
+/* The date's registered reports, their sha256 checked; col gets columns. */
+static int
+select_reports(struct st_db *db, const char *const *params, PGresult **out,
+               int *col, struct st_err *err)
+{
+    int rc;
+    PGresult *res = NULL;
+    int i;
+
+    *out = NULL;
+    if ((rc = st_db_query(db, REPORTS_QUERY, 2, params, &res, err)) != 0 ||
+        (rc = st_db_columns(res, rep_cols, col, NREP, REPORTS_QUERY, err)) != 0)
+        goto out;
+    for (i = 0; i < PQntuples(res); i++) {
+        const char *sha = st_db_text(res, i, col[REP_SHA256]);
+
+        if (!is_hex64(sha)) {
+            rc = st_err_set(err, ST_ERR_DATA,
+                            "settle.raw_report has a bad sha256 '%.70s'", sha);
+            goto out;
+        }
+    }
+    *out = res;
+    res = NULL; /* transferred */
+    rc = 0;
+out:
+    PQclear(res);
+    return rc;
+}
+
+/*
+ * The rates the reports may need: from the earliest settlement start minus
+ * the age limit to two days past the date. *fx gets them (owned, freed
+ * with st_fx_free).
+ */
+static int
+load_rates(struct st_db *db, const PGresult *res, const int *col, int32_t date,
+           int max_age_days, struct st_fx **fx, struct st_err *err)
+{
+    int32_t lo = date;
+    int32_t hi = date + 2;
+    int rc;
+    int i;
+
+    for (i = 0; i < PQntuples(res); i++) {
+        int64_t start = 0;
+        const char *s = st_db_text(res, i, col[REP_START]);
+        struct st_err e;
+
+        if (st_datetime_parse(s, strlen(s), &start, &e) == 0 &&
+            st_datetime_date(start) < lo)
+            lo = st_datetime_date(start);
+    }
+    lo -= max_age_days + 2;
+    if ((rc = st_fx_new(fx, err)) != 0)
+        return rc;
+    return st_rates_load(db, lo, hi, *fx, err);
+}
+
+/*
+ * Inside the date's transaction: its old lines out, every report in
+ * through one COPY, refused whole when any has a problem.
+ */
+static int
+copy_reports(struct job *j, struct st_db *db, const PGresult *res,
+             const int *col, const char *const *params, const char *archive_dir,
+             struct st_err *err)
+{
+    const char *copy_sql = st_sql_text("queries/copy_settlement_lines.sql");
+    size_t problems;
+    int rc;
+    int i;
+
+    if (copy_sql == NULL)
+        return st_err_set(err, ST_ERR_INTERNAL, "no embedded COPY statement");
+    if ((rc = st_db_query(db, "queries/delete_settlement_lines.sql", 2, params,
+                          NULL, err)) != 0 ||
+        (rc = st_db_copy_begin(db, copy_sql, err)) != 0)
+        return rc;
+    for (i = 0; i < PQntuples(res); i++) {
+        const char *sha = st_db_text(res, i, col[REP_SHA256]);
+        const char *name = st_db_text(res, i, col[REP_NAME]);
+
+        if ((rc = copy_file(j, archive_dir, sha, name[0] ? name : sha, err)) !=
+            0)
+            goto abort;
+    }
+    problems = j->o->problems->total - j->base_problems;
+    if (problems != 0) {
+        rc = st_err_set(err, ST_ERR_DATA,
+                        "reports of %s refused (%zu problem%s): nothing loaded",
+                        j->copy_date, problems, problems == 1 ? "" : "s");
+        goto abort;
+    }
+    if ((rc = st_db_copy_end(db, err)) != 0)
+        return rc;
+    return st_db_query(db, "queries/analyze_settlement_lines.sql", 0, NULL,
+                       NULL, err);
+abort:
+    st_db_copy_abort(db, "normalize failed");
     return rc;
 }
 
@@ -1014,54 +949,25 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
                   const char *seller_id, int32_t date, const char *archive_dir,
                   struct st_normalize_stats *stats, struct st_err *err)
 {
-    int rc = ST_ERR_NOMEM;
+    int rc;
     PGresult *res = NULL;
     struct st_normalize_opts own = *o;
     struct st_fx *fx = NULL;
     struct job j;
     char day[ST_DATE_LEN + 1];
     const char *params[2] = {seller_id, day};
-    const char *copy_sql;
+    int col[NREP];
     int in_tx = 0;
-    int in_copy = 0;
-    int i;
     int n;
 
     job_init(&j, &own, copy_sink, db);
     st_date_format(date, day);
-    copy_sql = st_sql_text("queries/copy_settlement_lines.sql");
-    if (copy_sql == NULL) {
-        rc = st_err_set(err, ST_ERR_INTERNAL, "no embedded COPY statement");
-        goto out;
-    }
-    if ((rc = st_db_query(db, "queries/select_raw_reports_for_date.sql", 2,
-                          params, &res, err)) != 0)
+    if ((rc = select_reports(db, params, &res, col, err)) != 0)
         goto out;
     n = PQntuples(res);
-    for (i = 0; i < n; i++)
-        if (!is_hex64(PQgetvalue(res, i, 0))) {
-            rc = st_err_set(err, ST_ERR_DATA,
-                            "settle.raw_report has a bad sha256 '%.70s'",
-                            PQgetvalue(res, i, 0));
-            goto out;
-        }
     if (own.reporting != NULL && own.fx == NULL && n > 0) {
-        /* Rates from the earliest settlement start minus the age limit. */
-        int32_t lo = date;
-        int32_t hi = date + 2;
-
-        for (i = 0; i < n; i++) {
-            int64_t start = 0;
-            const char *s = PQgetvalue(res, i, 2);
-            struct st_err e;
-
-            if (st_datetime_parse(s, strlen(s), &start, &e) == 0 &&
-                st_datetime_date(start) < lo)
-                lo = st_datetime_date(start);
-        }
-        lo -= own.fx_max_age_days + 2;
-        if ((rc = st_fx_new(&fx, err)) != 0 ||
-            (rc = st_normalize_load_rates(db, lo, hi, fx, err)) != 0)
+        if ((rc = load_rates(db, res, col, date, own.fx_max_age_days, &fx,
+                             err)) != 0)
             goto out;
         own.fx = fx;
     }
@@ -1071,33 +977,8 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
     if ((rc = st_db_begin(db, err)) != 0)
         goto out;
     in_tx = 1;
-    if ((rc = st_db_query(db, "queries/delete_settlement_lines.sql", 2, params,
-                          NULL, err)) != 0)
-        goto out;
-    if ((rc = st_db_copy_begin(db, copy_sql, err)) != 0)
-        goto out;
-    in_copy = 1;
-    for (i = 0; i < n; i++) {
-        const char *sha = PQgetvalue(res, i, 0);
-        const char *name = PQgetvalue(res, i, 1);
-
-        if ((rc = copy_file(&j, archive_dir, sha, name[0] ? name : sha, err)) !=
-            0)
-            goto out;
-    }
-    if (own.problems->total != j.base_problems) {
-        rc = st_err_set(err, ST_ERR_DATA,
-                        "reports of %s refused (%zu problem%s): nothing loaded",
-                        day, own.problems->total - j.base_problems,
-                        own.problems->total - j.base_problems == 1 ? "" : "s");
-        goto out;
-    }
-    in_copy = 0;
-    if ((rc = st_db_copy_end(db, err)) != 0 ||
-        (rc = st_db_query(db, "queries/analyze_settlement_lines.sql", 0, NULL,
-                          NULL, err)) != 0)
-        goto out;
-    if ((rc = st_db_commit(db, err)) != 0)
+    if ((rc = copy_reports(&j, db, res, col, params, archive_dir, err)) != 0 ||
+        (rc = st_db_commit(db, err)) != 0)
         goto out;
     in_tx = 0;
     if (stats != NULL) {
@@ -1107,8 +988,6 @@ st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
     }
     rc = 0;
 out:
-    if (in_copy)
-        st_db_copy_abort(db, "normalize failed");
     if (in_tx)
         st_db_rollback(db);
     PQclear(res);

@@ -1,24 +1,25 @@
 /*
  * normalize.h: the normalize stage. Raw settlement reports become the
- * normalized lines of DESIGN.md section 4, either as CSV (no database) or
- * as rows of settle.settlement_line (COPY FROM STDIN, one transaction per
- * business date).
+ * normalized lines of ARCHITECTURE.md ("The normalized line"), either as
+ * CSV (no database) or as rows of settle.settlement_line (COPY FROM STDIN,
+ * one transaction per business date).
  *
  * Both paths stream: a file is read in 1 MiB chunks, hashed (SHA-256 of
- * the raw bytes, OpenSSL EVP) and parsed by lib/report; rows are formatted
- * into one reused buffer and flushed in 256 KiB pieces, so memory does not
- * grow with the file. On the CSV path a thread of its own writes those
- * pieces, and starts the kernel's writeback of a regular file every few
- * MiB (the caller's fsync then has little left to do). A file with any
- * validation problem is refused as a whole: its problems go to the
- * caller's struct st_problems and the call returns ST_ERR_DATA. The CSV
- * path writes into a stream the caller later commits or throws away (a
- * temporary file); the database path rolls its transaction back.
+ * the raw bytes, lib/core/hash) and parsed by lib/amazon/settlement; rows
+ * are formatted into one reused buffer and flushed in 256 KiB pieces, so
+ * memory does not grow with the file. On the CSV path a thread of its own
+ * writes those pieces (lib/core/handoff), and starts the kernel's
+ * writeback of a regular file every few MiB (the caller's fsync then has
+ * little left to do). A file with any validation problem is refused as a
+ * whole: its problems go to the caller's struct st_problems and the call
+ * returns ST_ERR_DATA. The CSV path writes into a stream the caller later
+ * commits or throws away (a temporary file); the database path rolls its
+ * transaction back.
  *
- * CSV output (DESIGN.md section 12): a header row, then the rows of the
- * files in argument order and line order; LF, no BOM, fields quoted only
- * when they hold a comma, a quote, CR or LF; amounts with exactly the
- * currency's decimals; no formula guard.
+ * CSV output (README, "Normalized lines without a database"): a header
+ * row, then the rows of the files in argument order and line order; LF,
+ * no BOM, fields quoted only when they hold a comma, a quote, CR or LF;
+ * amounts with exactly the currency's decimals; no formula guard.
  */
 #ifndef ST_NORMALIZE_H
 #define ST_NORMALIZE_H
@@ -85,12 +86,5 @@ int st_normalize_date(struct st_db *db, const struct st_normalize_opts *o,
                       const char *seller_id, int32_t date,
                       const char *archive_dir, struct st_normalize_stats *stats,
                       struct st_err *err);
-
-/*
- * Loads ECB rates from settle.fx_rate with rate_date in [from, to] into
- * fx (sorted). For --date mode and tests.
- */
-int st_normalize_load_rates(struct st_db *db, int32_t from, int32_t to,
-                            struct st_fx *fx, struct st_err *err);
 
 #endif

@@ -4,13 +4,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/alloc.h"
 #include "core/currency.h"
 #include "core/date.h"
+#include "io/dbvalue.h"
 #include "fetch/fetch.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
@@ -67,46 +67,61 @@ record_failure(struct st_run_ctx *ctx, const char *stage,
                        NULL, &ignored);
 }
 
+#define SUMMARY_QUERY "queries/select_run_summary.sql"
+
+/* Adds one (what, label, n) figure of SUMMARY_QUERY to sum. */
+static void
+add_figure(struct st_run_summary *sum, const char *what, const char *label,
+           int64_t n)
+{
+    if (strcmp(what, "lines") == 0) {
+        sum->lines += n;
+        st_metrics_count(sum->metrics.lines, &sum->metrics.nlines, label, n);
+    } else if (strcmp(what, "exceptions") == 0) {
+        sum->exceptions += n;
+        st_metrics_count(sum->metrics.exceptions, &sum->metrics.nexceptions,
+                         label, n);
+    } else if (strcmp(what, "open_disputes") == 0) {
+        sum->open_disputes = n;
+        sum->metrics.open_disputes = n;
+    } else if (strcmp(what, "last_success") == 0) {
+        sum->metrics.last_success_epoch = n;
+    } else if (strcmp(what, "oldest_unprocessed_days") == 0) {
+        sum->metrics.oldest_unprocessed_report_age_days = n;
+    }
+}
+
 static int
 summarize(struct st_run_ctx *ctx, struct st_run_summary *sum,
           struct st_err *err)
 {
+    static const char *const names[3] = {"what", "label", "n"};
     const char *params[2] = {ctx->cfg->seller_id, ctx->date_s};
     PGresult *res = NULL;
+    int col[3];
     int rc;
     int i;
 
-    rc = st_db_query(ctx->db, "queries/select_run_summary.sql", 2, params, &res,
-                     err);
-    if (rc != 0)
-        return rc;
+    if ((rc = st_db_query(ctx->db, SUMMARY_QUERY, 2, params, &res, err)) != 0 ||
+        (rc = st_db_columns(res, names, col, 3, SUMMARY_QUERY, err)) != 0)
+        goto out;
     sum->lines = sum->exceptions = sum->open_disputes = 0;
     sum->metrics.nlines = sum->metrics.nexceptions = 0;
     for (i = 0; i < PQntuples(res); i++) {
-        const char *what = PQgetvalue(res, i, 0);
-        const char *label = PQgetvalue(res, i, 1);
-        int64_t n = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+        int64_t n = 0;
 
-        if (strcmp(what, "lines") == 0) {
-            sum->lines += n;
-            st_metrics_count(sum->metrics.lines, &sum->metrics.nlines, label,
-                             n);
-        } else if (strcmp(what, "exceptions") == 0) {
-            sum->exceptions += n;
-            st_metrics_count(sum->metrics.exceptions, &sum->metrics.nexceptions,
-                             label, n);
-        } else if (strcmp(what, "open_disputes") == 0) {
-            sum->open_disputes = n;
-            sum->metrics.open_disputes = n;
-        } else if (strcmp(what, "last_success") == 0) {
-            sum->metrics.last_success_epoch = n;
-        } else if (strcmp(what, "oldest_unprocessed_days") == 0) {
-            sum->metrics.oldest_unprocessed_report_age_days = n;
-        }
+        if ((rc = st_db_i64(res, i, col[2], SUMMARY_QUERY, &n, err)) != 0)
+            goto out;
+        add_figure(sum, st_db_text(res, i, col[0]), st_db_text(res, i, col[1]),
+                   n);
     }
+    rc = 0;
+out:
     PQclear(res);
-    return 0;
+    return rc;
 }
+
+#define UPSERT_RUN "queries/upsert_run.sql"
 
 /*
  * Opens the run of ctx->date: takes the (seller, date) lock and reads where
@@ -118,8 +133,10 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
          struct st_run_summary *sum, int *first, int *locked,
          struct st_err *err)
 {
+    static const char *const names[2] = {"status", "failed_stage"};
     const char *params[3];
     PGresult *res = NULL;
+    int col[2];
     int rc;
 
     *first = 0;
@@ -137,12 +154,13 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
     params[0] = ctx->cfg->seller_id;
     params[1] = ctx->date_s;
     params[2] = ST_VERSION;
-    rc = st_db_query(ctx->db, "queries/upsert_run.sql", 3, params, &res, err);
-    if (rc != 0)
+    rc = st_db_query(ctx->db, UPSERT_RUN, 3, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, col, 2, UPSERT_RUN, err)) != 0)
         goto out;
-    *first =
-        resume_point(stages, n, PQgetvalue(res, 0, 0),
-                     PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+    *first = resume_point(
+        stages, n, st_db_text(res, 0, col[0]),
+        PQgetisnull(res, 0, col[1]) ? NULL : st_db_text(res, 0, col[1]));
     sum->first_stage = *first;
     if (*first > 0)
         st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: resuming at %s",
@@ -301,19 +319,124 @@ join_report(struct run_slot *s, st_run_done_fn *done, void *arg)
     return run_done(s, done, arg);
 }
 
+/* What st_run_dates carries from one date to the next. */
+struct dates {
+    struct st_run_ctx *ctx;
+    const struct st_stage *stages;
+    size_t n;
+    struct st_db *wdb;       /* the worker's connection, or NULL */
+    struct run_slot *busy;   /* the slot a worker reports, if any */
+    struct run_slot *failed; /* the date that ended the range */
+    st_run_done_fn *done;
+    void *arg;
+};
+
+/*
+ * The stages of cur's date on the main connection, up to split (all of
+ * them when there is no worker); *reached gets the first not run. Closes
+ * the date when it failed or completed here, else leaves it unlocked for
+ * the worker (or for a later run, after the report before failed).
+ */
+static void
+run_here(struct dates *s, struct run_slot *cur, size_t split, size_t *reached)
+{
+    struct run_slot *busy = s->busy;
+    size_t n = s->n;
+    int locked = 0;
+    int first = 0;
+
+    cur->rc = run_open(&cur->ctx, s->stages, n, &cur->sum, &first, &locked,
+                       &cur->err);
+    if (cur->rc == 0)
+        cur->rc =
+            run_stages(&cur->ctx, s->stages, (size_t)first, split, &cur->sum,
+                       busy ? &busy->failed : NULL, reached, &cur->err);
+    if (cur->rc == 0 && *reached == n)
+        cur->sum.metrics.success = 1;
+    if (cur->rc == 0 && *reached < split)
+        st_log_msg(s->ctx->log, ST_LOG_INFO, "run",
+                   "%s: stopping before %s: the report of %s failed",
+                   cur->ctx.date_s, s->stages[*reached].name, busy->ctx.date_s);
+    /*
+     * Done here when it failed, completed on this connection, or stopped
+     * for the failed report of the date before (it keeps the status it
+     * reached and resumes there next time).
+     */
+    if (locked && (cur->rc != 0 || *reached == n))
+        cur->rc = run_close(&cur->ctx, &cur->sum, cur->rc, &cur->err);
+    else if (locked)
+        st_db_unlock(cur->ctx.db, s->ctx->cfg->seller_id, cur->ctx.date, NULL);
+}
+
+/*
+ * One date of the range in slot cur. Returns 1 when the range ends here
+ * (s->failed then says why, unless the report before failed), else 0.
+ */
+static int
+run_date(struct dates *s, struct run_slot *cur, int32_t d)
+{
+    size_t split = s->wdb != NULL ? s->n - 1 : s->n;
+    size_t reached = 0;
+
+    memset(cur, 0, sizeof(*cur));
+    atomic_init(&cur->failed, 0);
+    cur->ctx = *s->ctx;
+    cur->ctx.date = d;
+    cur->stages = s->stages;
+    cur->n = s->n;
+    if (s->busy != NULL && atomic_load(&s->busy->failed))
+        return 1; /* do not start another date after a failed report */
+    run_here(s, cur, split, &reached);
+    if (s->busy != NULL) {
+        struct run_slot *prev = s->busy;
+
+        s->busy = NULL;
+        if (join_report(prev, s->done, s->arg) != 0) {
+            s->failed = prev;
+            return 1;
+        }
+    }
+    if (cur->rc != 0 || reached == s->n) {
+        if (run_done(cur, s->done, s->arg) != 0)
+            s->failed = cur;
+        return 0;
+    }
+    if (reached < split) {
+        /* Stops only for a failed report, which ended the range above. */
+        cur->rc = st_err_set(&cur->err, ST_ERR_INTERNAL, "%s stopped before %s",
+                             cur->ctx.date_s, s->stages[reached].name);
+        s->failed = cur;
+        return 1;
+    }
+    /* Hand the report over; it takes the lock on its own connection. */
+    cur->ctx.db = s->wdb;
+    cur->from = reached;
+    if (pthread_create(&cur->tid, NULL, report_main, cur) != 0) {
+        report_main(cur);
+        if (run_done(cur, s->done, s->arg) != 0)
+            s->failed = cur;
+        return 0;
+    }
+    s->busy = cur;
+    return 0;
+}
+
 int
 st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
              const struct st_stage *stages, size_t n, int overlap,
              st_run_done_fn *done, void *arg, struct st_err *err)
 {
     struct run_slot *slot = NULL; /* [0] and [1], taking turns */
-    struct run_slot *cur;
-    struct run_slot *busy = NULL; /* the slot a worker reports, if any */
-    struct st_db *wdb = NULL;
-    struct run_slot *failed = NULL;
+    struct dates s;
     int rc = ST_ERR_NOMEM;
     int32_t d;
 
+    memset(&s, 0, sizeof(s));
+    s.ctx = ctx;
+    s.stages = stages;
+    s.n = n;
+    s.done = done;
+    s.arg = arg;
     if (n == 0 || from > to) {
         rc = st_err_set(err, ST_ERR_INTERNAL, "nothing to run");
         goto out;
@@ -325,99 +448,38 @@ st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
     }
     /* Only a range has something to overlap. */
     if (overlap && from < to &&
-        st_db_connect(ctx->cfg->database, &wdb, &slot[0].err) != 0) {
+        st_db_connect(ctx->cfg->database, &s.wdb, &slot[0].err) != 0) {
         st_log_msg(ctx->log, ST_LOG_WARN, "run",
                    "reporting in turn: cannot open a second connection: %s",
                    slot[0].err.msg);
-        wdb = NULL;
+        s.wdb = NULL;
     }
-    for (d = from; d <= to && failed == NULL; d++) {
-        size_t split = wdb != NULL ? n - 1 : n;
-        size_t reached = 0;
-        int locked = 0;
-        int first = 0;
-
-        cur = &slot[(d - from) % 2];
-        memset(cur, 0, sizeof(*cur));
-        atomic_init(&cur->failed, 0);
-        cur->ctx = *ctx;
-        cur->ctx.date = d;
-        cur->stages = stages;
-        cur->n = n;
-        if (busy != NULL && atomic_load(&busy->failed))
-            break; /* do not start another date after a failed report */
-        cur->rc = run_open(&cur->ctx, stages, n, &cur->sum, &first, &locked,
-                           &cur->err);
-        if (cur->rc == 0)
-            cur->rc =
-                run_stages(&cur->ctx, stages, (size_t)first, split, &cur->sum,
-                           busy ? &busy->failed : NULL, &reached, &cur->err);
-        if (cur->rc == 0 && reached == n)
-            cur->sum.metrics.success = 1;
-        if (cur->rc == 0 && reached < split)
-            st_log_msg(ctx->log, ST_LOG_INFO, "run",
-                       "%s: stopping before %s: the report of %s failed",
-                       cur->ctx.date_s, stages[reached].name, busy->ctx.date_s);
-        /*
-         * Done here when it failed, completed on this connection, or
-         * stopped for the failed report of the date before (it keeps the
-         * status it reached and resumes there next time).
-         */
-        if (locked && (cur->rc != 0 || reached == n))
-            cur->rc = run_close(&cur->ctx, &cur->sum, cur->rc, &cur->err);
-        else if (locked)
-            st_db_unlock(cur->ctx.db, ctx->cfg->seller_id, d, NULL);
-        if (busy != NULL) {
-            struct run_slot *prev = busy;
-
-            busy = NULL;
-            if (join_report(prev, done, arg) != 0) {
-                failed = prev;
-                break;
-            }
-        }
-        if (cur->rc != 0 || reached == n) {
-            if (run_done(cur, done, arg) != 0)
-                failed = cur;
-            continue;
-        }
-        if (reached < split) {
-            /* Stops only for a failed report, which ended the loop above. */
-            cur->rc =
-                st_err_set(&cur->err, ST_ERR_INTERNAL, "%s stopped before %s",
-                           cur->ctx.date_s, stages[reached].name);
-            failed = cur;
+    for (d = from; d <= to && s.failed == NULL; d++)
+        if (run_date(&s, &slot[(d - from) % 2], d) != 0)
             break;
-        }
-        /* Hand the report over; it takes the lock on its own connection. */
-        cur->ctx.db = wdb;
-        cur->from = reached;
-        if (pthread_create(&cur->tid, NULL, report_main, cur) != 0) {
-            report_main(cur);
-            if (run_done(cur, done, arg) != 0)
-                failed = cur;
-            continue;
-        }
-        busy = cur;
-    }
-    if (busy != NULL && join_report(busy, done, arg) != 0 && failed == NULL)
-        failed = busy;
+    if (s.busy != NULL && join_report(s.busy, done, arg) != 0 &&
+        s.failed == NULL)
+        s.failed = s.busy;
     rc = 0;
-    if (failed != NULL) {
-        *err = failed->err;
-        rc = failed->rc;
+    if (s.failed != NULL) {
+        *err = s.failed->err;
+        rc = s.failed->rc;
     }
 out:
-    st_db_close(wdb);
+    st_db_close(s.wdb);
     st_free(slot);
     return rc;
 }
 
+#define CUTOFF_QUERY "queries/select_run_cutoff.sql"
+
 int
 st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
 {
+    static const char *const names[1] = {"ledger_cutoff"};
     const char *params[2];
     PGresult *res = NULL;
+    int col;
     int locked = 0;
     int in_tx = 0;
     size_t i;
@@ -431,11 +493,11 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     if ((rc = st_db_lock(ctx->db, ctx->cfg->seller_id, ctx->date, err)) != 0)
         goto out;
     locked = 1;
-    rc = st_db_query(ctx->db, "queries/select_run_cutoff.sql", 2, params, &res,
-                     err);
-    if (rc != 0)
+    rc = st_db_query(ctx->db, CUTOFF_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, CUTOFF_QUERY, err)) != 0)
         goto out;
-    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, col)) {
         rc = st_err_set(err, ST_ERR_NOINPUT,
                         "%s was never reconciled: no ledger cutoff to rerun "
                         "as of",
@@ -444,7 +506,7 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     }
     st_log_msg(ctx->log, ST_LOG_INFO, "rerun",
                "%s: rebuilding as of the ledger cutoff %s", ctx->date_s,
-               PQgetvalue(res, 0, 0));
+               st_db_text(res, 0, col));
     if ((rc = st_db_begin(ctx->db, err)) != 0)
         goto out;
     in_tx = 1;
@@ -464,23 +526,29 @@ out:
     return rc;
 }
 
+#define YESTERDAY_QUERY "queries/select_yesterday.sql"
+
 int
 st_run_yesterday(struct st_db *db, const struct st_config *cfg, int32_t *date,
                  struct st_err *err)
 {
+    static const char *const names[1] = {"yesterday"};
     const char *params[1] = {cfg->timezone};
     PGresult *res = NULL;
     const char *v;
+    int col;
     int rc;
 
     *date = 0;
     if ((rc = st_db_check_timezone(db, cfg->timezone, err)) != 0)
         return rc;
-    rc = st_db_query(db, "queries/select_yesterday.sql", 1, params, &res, err);
-    if (rc != 0)
-        return rc;
-    v = PQgetvalue(res, 0, 0);
+    rc = st_db_query(db, YESTERDAY_QUERY, 1, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, &col, 1, YESTERDAY_QUERY, err)) != 0)
+        goto out;
+    v = st_db_text(res, 0, col);
     rc = st_date_parse(v, strlen(v), date, err);
+out:
     PQclear(res);
     return rc;
 }
