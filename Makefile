@@ -7,7 +7,8 @@
 #   make demo          the nightly job on the bundled sample data
 #   make bench         benchmarks (BENCH_N=1000000)
 #   make fuzz          bounded fuzzing of the parsers (FUZZ_SECONDS=60)
-#   make analyze       cppcheck, clang-tidy, each header compiled alone
+#   make analyze       cppcheck, clang-tidy, each header compiled alone,
+#                      layers, function length, no floating point
 #   make fmt / fmt-check
 #   make install PREFIX=/usr/local
 #
@@ -200,6 +201,8 @@ analyze: $(LIB_GEN)
 	        -x c -fsyntax-only - || exit 1; done
 	@echo '  LAYERS'
 	$(Q)sh ops/check-layers
+	@echo '  FUNCTIONS'
+	$(Q)sh ops/check-functions
 	@echo '  NO-FLOAT'
 	$(Q)for f in lib/*/*.c lib/*/*.h; do \
 	    case $$f in *xlsx*) continue ;; esac; \

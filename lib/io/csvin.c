@@ -318,7 +318,7 @@ st_csvin_finish(struct st_csvin *r, struct st_err *err)
  * and runs the row function. Two batches take turns through a
  * core/handoff, so memory stays bounded and the producer waits when the
  * consumer falls behind. The memory libcsv and the row arena grow is
- * allocated on the producer; the allocation counters of lib/alloc.c are
+ * allocated on the producer; the allocation counters of lib/core/alloc.c are
  * atomic for that reason.
  *
  * A batch is a run of rows, each a record of size_t words (its field

@@ -1,5 +1,5 @@
 /*
- * fx.c: ECB reference rates. The reader is lib/csvin with a row function
+ * fx.c: ECB reference rates. The reader is lib/io/csvin with a row function
  * that knows the wide layout; the table is one sorted array of quotes per
  * currency, searched by bisection. EUR is never stored: its quote is 1 on
  * every day.

@@ -89,7 +89,7 @@ typedef void st_run_done_fn(void *arg, const struct st_run_ctx *ctx,
  * fails, the next date stops at its next stage boundary, keeping the
  * status it reached; when both fail, the earlier date's error is the one
  * returned. Without a second connection the dates run in turn (a warning
- * is logged). ctx->log must be safe to share between threads (lib/log.c
+ * is logged). ctx->log must be safe to share between threads (lib/core/log.c
  * writes each record whole).
  */
 int st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
