@@ -115,6 +115,24 @@ total_bytes(int nput)
     return t;
 }
 
+/*
+ * A handoff h of MAXB-byte buffers between p, on a thread of its own, and
+ * the consumer c on this one, which fails after stop_after buffers (-1:
+ * never); returns when both have finished.
+ */
+static void
+run_pair(struct st_handoff *h, struct producer *p, struct consumed *c,
+         int stop_after)
+{
+    struct st_err err;
+    pthread_t th;
+
+    assert_int_equal(st_handoff_init(h, MAXB, &err), 0);
+    assert_int_equal(pthread_create(&th, NULL, produce, p), 0);
+    consume(h, c, stop_after);
+    assert_int_equal(pthread_join(th, NULL), 0);
+}
+
 static void
 test_every_byte_in_order(void **state)
 {
@@ -122,13 +140,9 @@ test_every_byte_in_order(void **state)
     struct producer p = {&h, -1, 0, 0};
     struct consumed c = {0, 0, 0, 0};
     struct st_err err;
-    pthread_t th;
 
     (void)state;
-    assert_int_equal(st_handoff_init(&h, MAXB, &err), 0);
-    assert_int_equal(pthread_create(&th, NULL, produce, &p), 0);
-    consume(&h, &c, -1);
-    assert_int_equal(pthread_join(th, NULL), 0);
+    run_pair(&h, &p, &c, -1);
     assert_int_equal(p.put_rc, 0);
     assert_int_equal(p.puts, NPUT);
     assert_int_equal(c.bufs, NPUT);
@@ -179,13 +193,9 @@ test_close_empty(void **state)
     struct producer p = {&h, 0, 0, 0};
     struct consumed c = {0, 0, 0, 0};
     struct st_err err;
-    pthread_t th;
 
     (void)state;
-    assert_int_equal(st_handoff_init(&h, MAXB, &err), 0);
-    assert_int_equal(pthread_create(&th, NULL, produce, &p), 0);
-    consume(&h, &c, -1);
-    assert_int_equal(pthread_join(th, NULL), 0);
+    run_pair(&h, &p, &c, -1);
     assert_int_equal(c.bufs, 0);
     assert_int_equal(st_handoff_error(&h, &err), ST_ERR_IO);
     st_handoff_release(&h);
@@ -199,13 +209,9 @@ test_producer_error(void **state)
     struct producer p = {&h, 500, 0, 0};
     struct consumed c = {0, 0, 0, 0};
     struct st_err err;
-    pthread_t th;
 
     (void)state;
-    assert_int_equal(st_handoff_init(&h, MAXB, &err), 0);
-    assert_int_equal(pthread_create(&th, NULL, produce, &p), 0);
-    consume(&h, &c, -1);
-    assert_int_equal(pthread_join(th, NULL), 0);
+    run_pair(&h, &p, &c, -1);
     assert_int_equal(p.puts, 500);
     assert_int_equal(c.bufs, 500);
     assert_int_equal(c.bad, 0);
@@ -225,13 +231,9 @@ test_consumer_error(void **state)
     struct producer p = {&h, -1, 0, 0};
     struct consumed c = {0, 0, 0, 0};
     struct st_err err;
-    pthread_t th;
 
     (void)state;
-    assert_int_equal(st_handoff_init(&h, MAXB, &err), 0);
-    assert_int_equal(pthread_create(&th, NULL, produce, &p), 0);
-    consume(&h, &c, 10);
-    assert_int_equal(pthread_join(th, NULL), 0);
+    run_pair(&h, &p, &c, 10);
     assert_int_equal(c.bufs, 10);
     assert_int_equal(c.after, 0);
     assert_int_equal(p.put_rc, ST_ERR_DATA);
