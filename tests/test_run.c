@@ -172,10 +172,12 @@ struct fixture {
 /* The tests below need the fixture's database; without PGHOST they skip. */
 #define NEED_DB(fx)                                                       \
     do {                                                                  \
-        if ((fx) == NULL)                                                 \
+        if ((fx) == NULL) {                                               \
             SKIP_BECAUSE("no PostgreSQL (PGHOST unset; make "             \
                          "check-integration runs it against a throwaway " \
                          "server)");                                      \
+            return;                                                       \
+        }                                                                 \
     } while (0)
 
 static void

@@ -1046,7 +1046,7 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
 
 /* The HTTP server on 127.0.0.1:port (0: any free port), or NULL. */
 static struct MHD_Daemon *
-start(struct standin *s, long port)
+start_daemon(struct standin *s, long port)
 {
     struct sockaddr_in addr;
     struct MHD_Daemon *d;
@@ -1137,7 +1137,7 @@ main(int argc, char **argv)
         status = 66;
         goto out;
     }
-    if (load_reports(&s, a.dir) != 0 || (d = start(&s, a.port)) == NULL ||
+    if (load_reports(&s, a.dir) != 0 || (d = start_daemon(&s, a.port)) == NULL ||
         announce(&s, a.port_file) != 0)
         goto out;
     while (!stop)
