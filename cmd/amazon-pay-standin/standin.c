@@ -1137,7 +1137,8 @@ main(int argc, char **argv)
         status = 66;
         goto out;
     }
-    if (load_reports(&s, a.dir) != 0 || (d = start_daemon(&s, a.port)) == NULL ||
+    if (load_reports(&s, a.dir) != 0 ||
+        (d = start_daemon(&s, a.port)) == NULL ||
         announce(&s, a.port_file) != 0)
         goto out;
     while (!stop)
