@@ -32,6 +32,7 @@ static const char *const want_names[] = {
     "missing_in_settlement",
     "in_transit",
     "payout_matched",
+    "payout_pending",
     "payout_mismatch",
     "not_applicable",
     "unknown_type",
@@ -40,7 +41,7 @@ static const char *const want_names[] = {
 static void
 test_status_names(void **state)
 {
-    const char *schema = st_sql_text("migrations/002_core.sql");
+    const char *schema = st_sql_text("migrations/007_recon_carry.sql");
     size_t i;
 
     (void)state;

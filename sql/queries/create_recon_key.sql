@@ -16,13 +16,18 @@
 --                 ledger currency, amount and fee as booked (numeric, major
 --                 units) and in exact minor units (NULL when not exact);
 --                 l_fee_raw is NULL when the ledger books no fee
+--   part          a match by order that settles only part of its entry
+--                 (update_recon_by_order_groups.sql); NULL means false
+--   l_before      what earlier dates settled of the entry (match by
+--                 order only; minor units)
 -- No parameters.
 CREATE TEMP TABLE rc_lm ON COMMIT DROP AS
 SELECT 'key'::text AS rule, l.lid, e.entry_id, NULL::text[] AS entry_ids,
        1 AS grp_n,
        1::bigint AS grp_pos, 1 AS n_entries, l.amount AS s_amt,
        l.total_fee AS s_fee, e.currency AS l_cur, e.amount AS l_amt_raw,
-       e.amount_minor AS l_amt, e.fee AS l_fee_raw, e.fee_minor AS l_fee
+       e.amount_minor AS l_amt, e.fee AS l_fee_raw, e.fee_minor AS l_fee,
+       NULL::boolean AS part, NULL::bigint AS l_before
 FROM rc_line l
 JOIN rc_le e ON e.ptxn = l.txn
 WHERE l.kind NOT IN ('transfer', 'reserve', 'carryover', 'authorization')

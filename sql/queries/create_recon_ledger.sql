@@ -3,10 +3,14 @@
 -- Rows recorded after the cutoff are invisible. Read: entries booked from
 -- (date - lookback_days) up to the date in the configured time zone (the
 -- candidates for missing_in_settlement), payouts booked from then on, and
--- any entry whose transaction id or reference appears among the date's
--- lines (hash joins against the date's distinct keys, never an IN under
--- OR, which stops being hashed once the keys outgrow work_mem); minus
--- entries that an earlier date's results already consumed.
+-- any entry whose transaction id, reference or seller order id appears
+-- among the date's lines (hash joins against the date's distinct keys,
+-- never an IN under OR, which stops being hashed once the keys outgrow
+-- work_mem); minus entries that an earlier date used up, read by entry
+-- from settle.recon_entry_use (rows of dates before this one only, so a
+-- rerun sees what the first run saw). An entry that earlier dates settled
+-- only in part (a split shipment) comes with what is left of it: amount
+-- and fee less what was settled (settled_before, settled_fee_before).
 -- Amounts become exact minor units: amount * 10^minor_units must be a
 -- whole number within bigint, else amount_minor is NULL (reported as a
 -- mismatch, never rounded). The same for fee. entry_id is the key of
@@ -17,16 +21,7 @@
 --   $4 timezone       text
 --   $5 lookback_days  integer
 CREATE TEMP TABLE rc_le ON COMMIT DROP AS
-WITH consumed AS (
-    SELECT unnest(CASE WHEN r.entry_ids IS NOT NULL THEN r.entry_ids
-                       ELSE ARRAY[r.entry_id] END) AS entry_id
-    FROM settle.recon_result r
-    WHERE r.seller_id = $1::text
-      AND r.business_date >= $2::date - $5::integer
-      AND r.business_date < $2::date
-      AND (r.entry_ids IS NOT NULL
-           OR (r.source_sha256 IS NOT NULL AND r.entry_id IS NOT NULL))
-), e AS (
+WITH e AS (
     SELECT e.entry_id::text AS entry_id, e.recorded_at, e.booked_at,
            e.kind::text AS kind,
            nullif(e.provider_transaction_id::text, '') AS ptxn,
@@ -36,7 +31,9 @@ WITH consumed AS (
     FROM rc_src e
     LEFT JOIN (SELECT DISTINCT txn FROM rc_line WHERE txn <> '') kt
         ON kt.txn = e.provider_transaction_id::text
-    LEFT JOIN (SELECT DISTINCT ref FROM rc_line WHERE ref IS NOT NULL) kr
+    LEFT JOIN (SELECT ref FROM rc_line WHERE ref IS NOT NULL
+               UNION
+               SELECT soid FROM rc_line WHERE soid IS NOT NULL) kr
         ON kr.ref = e.order_reference::text
     WHERE e.recorded_at <= $3::timestamptz
       AND ((e.booked_at >= (($2::date - $5::integer)::timestamp
@@ -45,17 +42,39 @@ WITH consumed AS (
                  OR e.kind::text = 'payout'))
            OR kt.txn IS NOT NULL
            OR kr.ref IS NOT NULL)
+), used AS (
+    SELECT u.entry_id, bool_or(u.complete) AS complete,
+           coalesce(sum(u.settled), 0) AS settled,
+           coalesce(sum(u.settled_fee), 0) AS settled_fee
+    FROM settle.recon_entry_use u
+    WHERE u.seller_id = $1::text
+      AND u.business_date < $2::date
+      AND u.entry_id IN (SELECT entry_id FROM e)
+    GROUP BY u.entry_id
+), o AS (
+    SELECT e.*, coalesce(u.settled, 0) AS settled_before,
+           coalesce(u.settled_fee, 0) AS settled_fee_before
+    FROM e
+    LEFT JOIN used u ON u.entry_id = e.entry_id
+    WHERE u.complete IS NOT TRUE
 )
-SELECT e.entry_id, e.recorded_at, e.booked_at,
-       (e.booked_at AT TIME ZONE $4::text)::date AS booked_date,
-       e.kind, e.ptxn, e.ref, e.currency, c.minor_units, c.scale,
-       e.amount, e.fee,
-       CASE WHEN e.amount * c.scale % 1 = 0
-             AND abs(e.amount * c.scale) <= 9223372036854775807
-            THEN (e.amount * c.scale)::bigint END AS amount_minor,
-       CASE WHEN e.fee * c.scale % 1 = 0
-             AND abs(e.fee * c.scale) <= 9223372036854775807
-            THEN (e.fee * c.scale)::bigint END AS fee_minor
-FROM e
-LEFT JOIN rc_cur c ON c.currency = e.currency
-WHERE NOT EXISTS (SELECT 1 FROM consumed x WHERE x.entry_id = e.entry_id);
+SELECT o.entry_id, o.recorded_at, o.booked_at,
+       (o.booked_at AT TIME ZONE $4::text)::date AS booked_date,
+       o.kind, o.ptxn, o.ref, o.currency, c.minor_units, c.scale,
+       CASE WHEN o.settled_before = 0 THEN o.amount
+            ELSE o.amount - round(o.settled_before / c.scale, c.minor_units)
+       END AS amount,
+       CASE WHEN o.settled_fee_before = 0 OR o.fee IS NULL THEN o.fee
+            ELSE o.fee - round(o.settled_fee_before / c.scale, c.minor_units)
+       END AS fee,
+       CASE WHEN o.amount * c.scale % 1 = 0
+             AND abs(o.amount * c.scale) <= 9223372036854775807
+            THEN (o.amount * c.scale)::bigint - o.settled_before
+       END AS amount_minor,
+       CASE WHEN o.fee * c.scale % 1 = 0
+             AND abs(o.fee * c.scale) <= 9223372036854775807
+            THEN (o.fee * c.scale)::bigint - o.settled_fee_before
+       END AS fee_minor,
+       o.settled_before, o.settled_fee_before
+FROM o
+LEFT JOIN rc_cur c ON c.currency = o.currency;

@@ -1,34 +1,15 @@
--- create_recon_payouts.sql: rule 5, payouts. Transfer lines of the date
--- and of the earlier dates within lookback_days (a payout booked after an
--- earlier date's run is still explained by that date's transfer) against
+-- create_recon_payouts.sql: rule 5, payouts. The transfer lines of rc_tr
+-- (the date's and the earlier dates' within lookback_days) against
 -- ledger payout entries of the same currency booked within
 -- [settlement start, settlement end + 7 days], whose amount is within the
 -- currency's tolerance of the transfer's. Signs are compared as they are:
 -- the view shows a payout the way the report shows a transfer, as money
 -- leaving the Amazon Pay balance (negative). Each transfer and each entry
 -- is used once: a pair is kept when each is the other's first choice
--- (closest amount, then time, then id). The transfers are materialized
--- first: they are a handful, and the join scans them once per payout.
---   $1 seller_id      text
---   $2 business_date  date
---   $3 lookback_days  integer
+-- (closest amount, then time, then id).
+-- No parameters.
 CREATE TEMP TABLE rc_pay ON COMMIT DROP AS
-WITH t AS MATERIALIZED (
-    SELECT l.lid, l.source_sha256, l.source_line, l.settlement_start,
-           l.settlement_end, l.currency, l.amount, l.total_fee,
-           true AS is_today
-    FROM rc_line l
-    WHERE l.kind = 'transfer'
-      AND NOT l.is_dup
-    UNION ALL
-    SELECT NULL, s.source_sha256, s.source_line, s.settlement_start,
-           s.settlement_end, s.currency::text, s.amount, s.total_fee, false
-    FROM settle.settlement_line s
-    WHERE s.seller_id = $1::text
-      AND s.business_date >= $2::date - $3::integer
-      AND s.business_date < $2::date
-      AND s.kind = 'transfer'
-), c AS (
+WITH c AS (
     SELECT t.*, e.entry_id, e.currency AS l_cur, e.amount AS l_amt_raw,
            e.amount_minor, e.fee, e.fee_minor,
            row_number() OVER (PARTITION BY t.source_sha256, t.source_line
@@ -38,7 +19,7 @@ WITH t AS MATERIALIZED (
                               ORDER BY abs(e.amount_minor - t.amount),
                                        t.settlement_end, t.source_sha256,
                                        t.source_line) AS re
-    FROM t
+    FROM rc_tr t
     JOIN rc_le e ON e.currency = t.currency
     JOIN rc_cur k ON k.currency = t.currency
     WHERE e.kind = 'payout' AND e.amount_minor IS NOT NULL

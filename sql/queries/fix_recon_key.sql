@@ -20,7 +20,8 @@ WITH bad AS MATERIALIZED (
 )
 INSERT INTO rc_lm
 SELECT rule, lid, entry_id, entry_ids, grp_n, grp_pos, n_entries,
-       s_amt, s_fee, l_cur, l_amt_raw, l_amt, l_fee_raw, l_fee
+       s_amt, s_fee, l_cur, l_amt_raw, l_amt, l_fee_raw, l_fee, part,
+       l_before
 FROM (SELECT d.*,
              row_number() OVER (PARTITION BY d.lid
                                 ORDER BY e.kind = l.kind DESC, e.booked_at,

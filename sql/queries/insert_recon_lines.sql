@@ -6,8 +6,13 @@
 --   unknown_type             kind unknown (an exception; a ledger entry
 --                            with its transaction id is shown, and consumed)
 --   duplicate_in_settlement  (transaction id, kind) settled before
---   payout_matched / payout_mismatch   transfer lines
+--   payout_matched / payout_pending / payout_mismatch   transfer lines;
+--                            pending while no payout is booked and the
+--                            window (settlement end + 7 days) is still open
+--                            at the ledger cutoff
 --   missing_in_ledger        no key, reference or group match
+--   matched                  a part of a split shipment (match by order):
+--                            the rest of its entry is still expected
 --   amount_mismatch          |settlement - ledger| > tolerance, other
 --                            currency, or a ledger amount that is not a
 --                            whole number of minor units
@@ -17,13 +22,16 @@
 --   matched                  equal
 -- Amounts compared are exact minor units; a group (split capture) compares
 -- sums, shown on every line's reason, and carries the ledger side's amounts
--- on its first line only, so sums over ledger_amount stay right.
+-- on its first line only, so sums over ledger_amount stay right; a part
+-- carries the part it settled as its ledger amount, and no ledger fee.
 --   $1 seller_id      text
 --   $2 business_date  date
+--   $3 ledger_cutoff  timestamptz
 INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, source_sha256, source_line, kind, currency, minor_units,
     amazon_transaction_id, reference, entry_id, entry_ids,
-    settlement_amount, settlement_fee, ledger_amount, ledger_fee, reason)
+    settlement_amount, settlement_fee, ledger_amount, ledger_fee, reason,
+    due_date)
 SELECT $1::text, $2::date, st.status,
        CASE WHEN st.status = 'duplicate_in_settlement' THEN 'duplicate'
             WHEN m.rule = 'payout_mismatch' THEN 'payout'
@@ -32,10 +40,14 @@ SELECT $1::text, $2::date, st.status,
        nullif(l.txn, ''), l.ref, m.entry_id, m.entry_ids, l.amount,
        l.total_fee,
        CASE WHEN m.grp_pos = 1 AND m.l_cur = l.currency
-            THEN m.l_amt END,
+            THEN CASE WHEN m.part THEN m.s_amt ELSE m.l_amt END END,
        CASE WHEN m.grp_pos = 1 AND m.l_cur = l.currency
+                 AND m.part IS NOT TRUE
             THEN m.l_fee END,
-       rs.reason
+       rs.reason,
+       CASE WHEN st.status = 'payout_pending'
+            THEN ((l.settlement_end + interval '7 days')
+                  AT TIME ZONE 'UTC')::date END
 FROM rc_line l
 JOIN rc_cur c ON c.currency = l.currency
 LEFT JOIN rc_dup d ON d.lid = l.lid
@@ -48,8 +60,13 @@ CROSS JOIN LATERAL (
         WHEN d.lid IS NOT NULL THEN 'duplicate_in_settlement'
         WHEN l.kind = 'transfer' THEN
             CASE WHEN m.rule = 'payout' THEN 'payout_matched'
+                 WHEN m.entry_id IS NULL
+                      AND $3::timestamptz
+                          < l.settlement_end + interval '7 days'
+                     THEN 'payout_pending'
                  ELSE 'payout_mismatch' END
         WHEN m.rule IS NULL THEN 'missing_in_ledger'
+        WHEN m.part THEN 'matched'
         WHEN m.l_cur <> l.currency OR m.l_amt IS NULL
              OR abs(m.s_amt - m.l_amt) > c.tol THEN 'amount_mismatch'
         WHEN m.l_fee_raw IS NOT NULL
@@ -78,13 +95,41 @@ CROSS JOIN LATERAL (
                 ELSE '' END AS fees,
            'ledger ' || round(m.l_amt::numeric / c.scale, c.minor_units)::text
            || ' vs settlement '
-           || round(m.s_amt::numeric / c.scale, c.minor_units)::text AS amounts
+           || round(m.s_amt::numeric / c.scale, c.minor_units)::text AS amounts,
+           CASE WHEN m.rule = 'order'
+                THEN 'matched by seller order id ' || l.ref
+                     || CASE WHEN l.by_order
+                             THEN ' (reference ' || l.sref
+                                  || ' has no ledger entry)'
+                             ELSE '' END
+                WHEN m.rule = 'key' THEN 'matched by transaction id'
+                ELSE 'matched by reference' END AS how,
+           CASE WHEN m.part
+                THEN '; part of ledger entry ' || m.entry_id || ' ('
+                     || round((m.l_amt + m.l_before)::numeric / c.scale,
+                              c.minor_units)::text || ' booked'
+                     || CASE WHEN m.l_before <> 0
+                             THEN ', '
+                                  || round(m.l_before::numeric / c.scale,
+                                           c.minor_units)::text
+                                  || ' settled before'
+                             ELSE '' END
+                     || '), '
+                     || round((m.l_amt - m.s_amt)::numeric / c.scale,
+                              c.minor_units)::text
+                     || ' still expected'
+                WHEN coalesce(m.l_before, 0) <> 0
+                THEN '; what is left of ledger entry ' || m.entry_id || ' ('
+                     || round((m.l_amt + m.l_before)::numeric / c.scale,
+                              c.minor_units)::text || ' booked, '
+                     || round(m.l_before::numeric / c.scale,
+                              c.minor_units)::text
+                     || ' settled before)'
+                ELSE '' END AS part
 ) x
 CROSS JOIN LATERAL (
     SELECT CASE st.status
-        WHEN 'matched' THEN
-            CASE m.rule WHEN 'key' THEN 'matched by transaction id'
-                        ELSE 'matched by reference' END || x.grp
+        WHEN 'matched' THEN x.how || x.part || x.grp
         WHEN 'not_applicable' THEN
             'informational ' || l.kind || ' line, not reconciled'
         WHEN 'unknown_type' THEN
@@ -102,6 +147,11 @@ CROSS JOIN LATERAL (
             'transfer matched by ledger payout ' || m.entry_id
             || CASE WHEN m.s_amt <> m.l_amt
                     THEN ' within tolerance: ' || x.amounts ELSE '' END
+        WHEN 'payout_pending' THEN
+            'no ledger payout in ' || l.currency || ' booked yet; awaited'
+            || ' until '
+            || to_char(l.settlement_end + interval '7 days',
+                       'YYYY-MM-DD HH24:MI') || ' UTC'
         WHEN 'payout_mismatch' THEN
             CASE WHEN m.entry_id IS NULL
                  THEN 'no ledger payout in ' || l.currency
@@ -145,7 +195,7 @@ CROSS JOIN LATERAL (
                  ELSE x.amounts
                       || CASE WHEN x.fees <> '' THEN '; ' || x.fees
                               ELSE '' END
-            END || x.grp
+            END || x.part || x.grp
         WHEN 'fee_mismatch' THEN
             CASE WHEN m.l_fee IS NULL
                  THEN 'ledger fee ' || m.l_fee_raw::text
@@ -159,6 +209,6 @@ CROSS JOIN LATERAL (
             || CASE WHEN m.s_amt <> m.l_amt THEN x.amounts ELSE '' END
             || CASE WHEN m.s_amt <> m.l_amt AND x.fees <> '' THEN '; '
                     ELSE '' END
-            || x.fees || x.grp
+            || x.fees || x.part || x.grp
     END AS reason
 ) rs;

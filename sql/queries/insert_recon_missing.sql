@@ -4,7 +4,10 @@
 -- date's results (those were left out of rc_le already), and, for entries
 -- of kind fee, no settlement line up to the date with their transaction id
 -- or reference. They are in_transit while (date - booking date) <
--- unsettled_grace_days, else missing_in_settlement.
+-- unsettled_grace_days, else missing_in_settlement. An entry that split
+-- shipments settled in part is listed with what is left of it. booked_at
+-- is the entry's; due_date the first date on which an entry in transit is
+-- missing.
 -- The fee test is two semi-joins at the top of their queries, never an IN
 -- under OR: a subquery under OR runs as a hashed subplan only while the
 -- window's lines fit in work_mem, and past that once per entry, which at
@@ -40,7 +43,8 @@ WITH fees AS MATERIALIZED (
 )
 INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, kind, currency, minor_units, amazon_transaction_id,
-    reference, entry_id, ledger_amount, ledger_fee, reason)
+    reference, entry_id, ledger_amount, ledger_fee, reason, booked_at,
+    due_date)
 SELECT $1::text, $2::date,
        CASE WHEN $2::date - e.booked_date < $4::integer THEN 'in_transit'
             ELSE 'missing_in_settlement' END,
@@ -59,6 +63,16 @@ SELECT $1::text, $2::date,
                THEN ', within unsettled_grace_days ' || $4::integer::text
                ELSE '' END
        || '): no settlement explains it'
+       || CASE WHEN e.settled_before <> 0
+               THEN ' (what is left of '
+                    || round((e.amount_minor + e.settled_before)::numeric
+                             / e.scale, e.minor_units)::text
+                    || ' after '
+                    || round(e.settled_before::numeric / e.scale,
+                             e.minor_units)::text
+                    || ' settled by split shipments)'
+               ELSE '' END,
+       e.booked_at, e.booked_date + $4::integer
 FROM rc_le e
 WHERE e.booked_date < $2::date
   AND e.booked_date >= $2::date - $3::integer

@@ -1,0 +1,44 @@
+-- insert_recon_pending.sql: one result per earlier transfer of rc_pend,
+-- on this date: payout_matched (and the payout counts as used),
+-- payout_pending again, or payout_mismatch once the window has closed.
+-- The row names the transfer's own date and settlement in its reason;
+-- due_date is the day its window closes.
+--   $1 seller_id      text
+--   $2 business_date  date
+INSERT INTO settle.recon_result (seller_id, business_date, status,
+    match_rule, source_sha256, source_line, kind, currency, minor_units,
+    entry_id, settlement_amount, settlement_fee, ledger_amount, reason,
+    due_date)
+SELECT $1::text, $2::date, p.status,
+       CASE WHEN p.entry_id IS NOT NULL THEN 'payout' ELSE 'none' END,
+       p.source_sha256,
+       p.source_line, 'transfer', p.currency, c.minor_units, p.entry_id,
+       p.amount, p.total_fee, p.amount_minor,
+       'transfer of ' || p.business_date::text || ' (settlement '
+       || p.settlement_id || '): '
+       || CASE p.status
+          WHEN 'payout_matched' THEN
+              'matched by ledger payout ' || p.entry_id
+              || CASE WHEN p.amount_minor <> p.amount
+                      THEN ' within tolerance: ledger '
+                           || round(p.amount_minor::numeric / c.scale,
+                                    c.minor_units)::text
+                           || ' vs settlement '
+                           || round(p.amount::numeric / c.scale,
+                                    c.minor_units)::text
+                      ELSE '' END
+          WHEN 'payout_pending' THEN
+              'no ledger payout in ' || p.currency || ' booked yet; awaited'
+              || ' until '
+              || to_char(p.settlement_end + interval '7 days',
+                         'YYYY-MM-DD HH24:MI') || ' UTC'
+          ELSE
+              'no ledger payout in ' || p.currency || ' booked between '
+              || to_char(p.settlement_start, 'YYYY-MM-DD HH24:MI')
+              || ' and '
+              || to_char(p.settlement_end + interval '7 days',
+                         'YYYY-MM-DD HH24:MI') || ' UTC'
+          END,
+       ((p.settlement_end + interval '7 days') AT TIME ZONE 'UTC')::date
+FROM rc_pend p
+JOIN rc_cur c ON c.currency = p.currency;
