@@ -55,7 +55,7 @@ def common(wb, sheets):
 
 def fixture(wb):
     common(wb, ["Summary", "BHD", "EUR", "JPY", "USD", "Exceptions",
-                "Disputes"])
+                "Open items", "Disputes"])
     summary = wb["Summary"]
     h = header_map(summary)
     rows = list(summary.iter_rows(min_row=2, values_only=True))
@@ -120,6 +120,18 @@ def fixture(wb):
     check("exception statuses", statuses == [
         "amount_mismatch", "fee_mismatch", "missing_in_ledger",
         "missing_in_settlement", "unknown_type"], statuses)
+    oi = wb["Open items"]
+    statuses = [c.value for c in column_values(oi, "Status")]
+    check("open items: in transit, then pending payouts",
+          statuses == ["in_transit", "payout_pending"], statuses)
+    left = [c.value for c in column_values(oi, "Days until exception")]
+    check("open items: days until exception", left == [2, 6], left)
+    amounts = [c.value for c in column_values(oi, "Amount")]
+    check("open items: amounts are numbers",
+          amounts == [10.0, -200.0], amounts)
+    due = column_values(oi, "Exception from")
+    check("open items: exception dates are dates",
+          all(isinstance(c.value, datetime.datetime) for c in due))
     disp = wb["Disputes"]
     ids = [c.value for c in column_values(disp, "Case id")]
     check("disputes: overdue first, closed last", ids == [
@@ -134,7 +146,7 @@ def fixture(wb):
 
 
 def empty(wb):
-    common(wb, ["Summary", "Exceptions", "Disputes"])
+    common(wb, ["Summary", "Exceptions", "Open items", "Disputes"])
     check("empty Summary", wb["Summary"].max_row == 1)
 
 

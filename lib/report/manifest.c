@@ -123,12 +123,12 @@ rates_json(const struct st_summary *s)
 static json_t *
 counts_json(const struct st_manifest_in *in)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "lines",
-                     (json_int_t)in->lines, "exceptions",
-                     (json_int_t)in->exceptions, "disputes",
-                     (json_int_t)in->disputes->cases, "open_disputes",
-                     (json_int_t)in->disputes->open, "overdue_disputes",
-                     (json_int_t)in->disputes->overdue);
+    return json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)in->lines,
+        "exceptions", (json_int_t)in->exceptions, "open_items",
+        (json_int_t)in->open_items, "disputes", (json_int_t)in->disputes->cases,
+        "open_disputes", (json_int_t)in->disputes->open, "overdue_disputes",
+        (json_int_t)in->disputes->overdue);
 }
 
 /* Tool, versions, seller, date, cutoff and the config digest. */
@@ -211,6 +211,68 @@ inputs_json(struct st_db *db, const struct st_manifest_in *in, json_t **out,
     rc = 0;
 out:
     json_decref(arr);
+    PQclear(res);
+    return rc;
+}
+
+#define OPEN_QUERY "queries/select_manifest_open_items.sql"
+
+/* One open-items group: count and amount (null when not exact). */
+static int
+add_open_group(json_t *obj, const PGresult *res, int r, const int *c,
+               struct st_err *err)
+{
+    const char *ccy = st_db_text(res, r, c[0]);
+    json_t *per = json_object_get(obj, ccy);
+    int64_t n = 0;
+    int rc;
+
+    if ((rc = st_db_i64(res, r, c[2], OPEN_QUERY, &n, err)) != 0)
+        return rc;
+    if (per == NULL) {
+        if (set_new(obj, ccy, json_object()) != 0)
+            return nomem(err);
+        per = json_object_get(obj, ccy);
+    }
+    if (set_new(per, st_db_text(res, r, c[1]),
+                json_pack("{s:I, s:s?}", "items", (json_int_t)n, "amount",
+                          PQgetisnull(res, r, c[3])
+                              ? NULL
+                              : st_db_text(res, r, c[3]))) != 0)
+        return nomem(err);
+    return 0;
+}
+
+/* The open items per currency and status (README "Open items"). */
+static int
+open_items_json(struct st_db *db, const struct st_manifest_in *in, json_t **out,
+                struct st_err *err)
+{
+    static const char *const names[] = {"currency", "status", "items",
+                                        "amount"};
+    const char *params[2] = {in->seller_id, in->sum->date};
+    PGresult *res = NULL;
+    json_t *obj = NULL;
+    int c[4];
+    int rc;
+    int r;
+
+    *out = NULL;
+    rc = st_db_query(db, OPEN_QUERY, 2, params, &res, err);
+    if (rc != 0 || (rc = st_db_columns(res, names, c, 4, OPEN_QUERY, err)) != 0)
+        goto out;
+    if ((obj = json_object()) == NULL) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (r = 0; r < PQntuples(res) && rc == 0; r++)
+        rc = add_open_group(obj, res, r, c, err);
+    if (rc == 0) {
+        *out = obj;
+        obj = NULL; /* transferred */
+    }
+out:
+    json_decref(obj);
     PQclear(res);
     return rc;
 }
@@ -323,6 +385,8 @@ build(struct st_db *db, const struct st_manifest_in *in, json_t **out,
         (rc = outputs_json(in->pub, &v, err)) != 0 ||
         (rc = put(root, "outputs", v, err)) != 0 ||
         (rc = put(root, "currencies", currencies_json(in->sum), err)) != 0 ||
+        (rc = open_items_json(db, in, &v, err)) != 0 ||
+        (rc = put(root, "open_items", v, err)) != 0 ||
         (rc = put(root, "counts", counts_json(in), err)) != 0)
         goto out;
     *out = root;

@@ -36,6 +36,7 @@ struct st_manifest_in {
     const struct st_publish *pub; /* the directory and its outputs */
     uint64_t lines;
     uint64_t exceptions;
+    uint64_t open_items;
     const struct st_dispute_counts *disputes;
 };
 

@@ -1,6 +1,6 @@
 /*
- * rows.c: Summary, statement, exceptions and disputes rows, to CSV and
- * sheet at once, with the tie of the lines to the Summary checked as they
+ * rows.c: Summary, statement, exceptions, open items and disputes rows, to CSV
+ * and sheet at once, with the tie of the lines to the Summary checked as they
  * stream.
  */
 #include <stdio.h>
@@ -14,13 +14,13 @@
 
 #define LINES_QUERY        "queries/select_statement_lines.sql"
 #define EXC_QUERY          "queries/select_statement_exceptions.sql"
+#define OPEN_QUERY         "queries/select_statement_open_items.sql"
 #define LINE_FIELDS        30
 #define LINE_COL_CURRENCY  10
 #define LINE_COL_AMOUNT    11 /* then the fees and net, as in st_sums */
 #define LINE_COL_REPORTING 16
 #define LINE_COL_SHA256    28
 #define LINE_COL_SOURCE    29
-#define EXC_FIELDS         16
 #define SUM_FIELDS         14
 
 /* Summary fields, in the order of lib/report/template.c summary_fields. */
@@ -385,41 +385,78 @@ st_rows_lines(struct st_rows *w, const char *const *params)
 
 /* ---------------------------------------------------------------- others */
 
-static int
-exception_row(void *arg, const PGresult *res, struct st_err *err)
-{
-    struct st_rows *w = arg;
-    const int *cols = w->exc_cols;
-    const char *v[EXC_FIELDS];
-    int rc;
-    int i;
+/*
+ * A listing: one query whose columns are one template's fields in order
+ * (found by name on the first row), then minor_units, each row written as
+ * it comes and counted.
+ */
+struct listing {
+    struct st_rows *w;
+    enum st_template_kind kind;
+    const char *query;
+    int cols[ST_TEMPLATE_FIELDS_MAX + 1];
+    int have_cols;
+    uint64_t rows;
+};
 
-    if (!w->have_exc_cols) {
-        if ((rc = st_template_columns(ST_TMPL_EXCEPTIONS, res, w->exc_cols,
-                                      EXC_QUERY, err)) != 0)
+static int
+listing_row(void *arg, const PGresult *res, struct st_err *err)
+{
+    struct listing *l = arg;
+    const char *v[ST_TEMPLATE_FIELDS_MAX];
+    size_t n;
+    size_t i;
+    int rc;
+
+    (void)st_template_fields(l->kind, &n);
+    if (!l->have_cols) {
+        if ((rc = st_template_columns(l->kind, res, l->cols, l->query, err)) !=
+            0)
             return rc;
-        w->have_exc_cols = 1;
+        l->have_cols = 1;
     }
-    for (i = 0; i < EXC_FIELDS; i++)
-        v[i] =
-            PQgetisnull(res, 0, cols[i]) ? NULL : st_db_text(res, 0, cols[i]);
-    w->exceptions++;
-    return st_template_emit(tmpl(w, ST_TMPL_EXCEPTIONS), v,
-                            row_exp(res, cols[EXC_FIELDS]), -1, &w->csv, w->x,
-                            err);
+    for (i = 0; i < n; i++)
+        v[i] = PQgetisnull(res, 0, l->cols[i]) ? NULL
+                                               : st_db_text(res, 0, l->cols[i]);
+    l->rows++;
+    return st_template_emit(tmpl(l->w, l->kind), v, row_exp(res, l->cols[n]),
+                            -1, &l->w->csv, l->w->x, err);
+}
+
+/* The sheet and CSV file name of kind, from query; *count its rows. */
+static int
+write_listing(struct st_rows *w, enum st_template_kind kind, const char *name,
+              const char *query, const char *const *params, uint64_t *count)
+{
+    struct listing l;
+    size_t n;
+    int rc;
+
+    memset(&l, 0, sizeof(l));
+    l.w = w;
+    l.kind = kind;
+    l.query = query;
+    (void)st_template_fields(kind, &n);
+    if ((rc = begin_output(w, name, tmpl(w, kind))) != 0 ||
+        (rc = st_db_stream(w->db, query, 2, params, (int)n + 1, listing_row, &l,
+                           w->err)) != 0)
+        return rc;
+    *count = l.rows;
+    return end_output(w);
 }
 
 int
 st_rows_exceptions(struct st_rows *w, const char *const *params)
 {
-    int rc;
+    return write_listing(w, ST_TMPL_EXCEPTIONS, "exceptions.csv", EXC_QUERY,
+                         params, &w->exceptions);
+}
 
-    if ((rc = begin_output(w, "exceptions.csv", tmpl(w, ST_TMPL_EXCEPTIONS))) !=
-            0 ||
-        (rc = st_db_stream(w->db, EXC_QUERY, 2, params, EXC_FIELDS + 1,
-                           exception_row, w, w->err)) != 0)
-        return rc;
-    return end_output(w);
+int
+st_rows_open_items(struct st_rows *w, const char *const *params)
+{
+    return write_listing(w, ST_TMPL_OPEN_ITEMS, "open-items.csv", OPEN_QUERY,
+                         params, &w->open_items);
 }
 
 int

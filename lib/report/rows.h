@@ -3,10 +3,10 @@
  * and to its workbook sheet at once, through the output's template.
  *
  * Sheets come in the order libxlsxwriter's constant_memory mode needs:
- * the caller calls st_rows_summary, st_rows_lines, st_rows_exceptions and
- * st_rows_disputes in that order, each opening its CSV file (recorded as
- * an output of the report/publish directory) and its sheet, and closing
- * both. The lines stream a row at a time, a currency sheet and
+ * the caller calls st_rows_summary, st_rows_lines, st_rows_exceptions,
+ * st_rows_open_items and st_rows_disputes in that order, each opening its CSV
+ * file (recorded as an output of the report/publish directory) and its sheet,
+ * and closing both. The lines stream a row at a time, a currency sheet and
  * statement-<CCY>.csv per currency; their sums are kept per currency and
  * compared with the Summary at each currency's end (the tie: README
  * "Statements and output columns"), so a report whose lines do not add up
@@ -43,6 +43,7 @@ struct st_rows {
     /* counted while writing */
     uint64_t lines;
     uint64_t exceptions;
+    uint64_t open_items;
     /* private */
     struct st_csvout csv;
     struct st_summary_ccy *cur; /* currency whose lines are streaming */
@@ -50,8 +51,6 @@ struct st_rows {
     int rep_cache_exp;
     int line_cols[ST_TEMPLATE_FIELDS_MAX + 1];
     int have_line_cols;
-    int exc_cols[ST_TEMPLATE_FIELDS_MAX + 1];
-    int have_exc_cols;
 };
 
 /* The Summary sheet and summary.csv, from w->sum. */
@@ -65,6 +64,9 @@ int st_rows_lines(struct st_rows *w, const char *const *params);
 
 /* The Exceptions sheet and exceptions.csv; counts w->exceptions. */
 int st_rows_exceptions(struct st_rows *w, const char *const *params);
+
+/* The Open items sheet and open-items.csv; counts w->open_items. */
+int st_rows_open_items(struct st_rows *w, const char *const *params);
 
 /* The Disputes sheet and disputes.csv of q, counted into *counts. */
 int st_rows_disputes(struct st_rows *w, const struct st_dispute_query *q,

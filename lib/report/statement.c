@@ -90,6 +90,7 @@ write_outputs(struct ctx *c)
         (rc = open_workbook(c)) != 0 || (rc = st_rows_summary(&c->rows)) != 0 ||
         (rc = st_rows_lines(&c->rows, c->params)) != 0 ||
         (rc = st_rows_exceptions(&c->rows, c->params)) != 0 ||
+        (rc = st_rows_open_items(&c->rows, c->params)) != 0 ||
         (rc = st_rows_disputes(&c->rows, &q, &c->dc)) != 0)
         return rc;
     rc = st_xlsx_close(c->rows.x, c->err);
@@ -112,6 +113,7 @@ write_manifest(struct ctx *c)
     in.pub = &c->pub;
     in.lines = c->rows.lines;
     in.exceptions = c->rows.exceptions;
+    in.open_items = c->rows.open_items;
     in.disputes = &c->dc;
     return st_manifest_write(c->db, &in, c->err);
 }

@@ -1,5 +1,5 @@
 /*
- * template.c: the field tables of the four outputs, the template parser and
+ * template.c: the field tables of the five outputs, the template parser and
  * the row writer that turns a row of values into CSV and XLSX cells.
  *
  * The field tables are the contract with sql/queries/select_statement_*.sql
@@ -94,6 +94,23 @@ static const struct st_template_field exceptions_fields[] = {
     {"source_line", ST_TYPE_INT},
 };
 
+static const struct st_template_field open_items_fields[] = {
+    {"status", ST_TYPE_TEXT},
+    {"reason", ST_TYPE_TEXT},
+    {"kind", ST_TYPE_TEXT},
+    {"currency", ST_TYPE_TEXT},
+    {"ledger_entry_id", ST_TYPE_TEXT},
+    {"reference", ST_TYPE_TEXT},
+    {"amount", ST_TYPE_AMOUNT},
+    {"booked_at", ST_TYPE_DATETIME},
+    {"age_days", ST_TYPE_INT},
+    {"due_date", ST_TYPE_DATE},
+    {"days_left", ST_TYPE_INT},
+    {"amazon_transaction_id", ST_TYPE_TEXT},
+    {"source_sha256", ST_TYPE_TEXT},
+    {"source_line", ST_TYPE_INT},
+};
+
 static const struct st_template_field disputes_fields[] = {
     {"case_id", ST_TYPE_TEXT},
     {"kind", ST_TYPE_TEXT},
@@ -122,12 +139,15 @@ static const struct {
     {"exceptions.tmpl", "Exceptions", exceptions_fields,
      NELEM(exceptions_fields)},
     {"disputes.tmpl", "Disputes", disputes_fields, NELEM(disputes_fields)},
+    {"open_items.tmpl", "Open items", open_items_fields,
+     NELEM(open_items_fields)},
 };
 
 _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(summary_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX,
+                   NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX,
                "ST_TEMPLATE_FIELDS_MAX");
 
 static const char *const format_names[] = {

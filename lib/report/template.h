@@ -44,7 +44,8 @@ enum st_template_kind {
     ST_TMPL_SUMMARY = 1,
     ST_TMPL_EXCEPTIONS = 2,
     ST_TMPL_DISPUTES = 3,
-    ST_TMPL_KINDS = 4
+    ST_TMPL_OPEN_ITEMS = 4,
+    ST_TMPL_KINDS = 5
 };
 
 enum st_template_type {

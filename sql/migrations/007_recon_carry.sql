@@ -10,9 +10,11 @@
 -- false and settled, settled_fee say how much of its amount and fee (minor
 -- units) that date's lines settled.
 --
--- settle.recon_result gains what the open items need: booked_at, the
--- booking instant of a ledger-only row, and due_date, the first date on
--- which an open item (in_transit, payout_pending) becomes an exception.
+-- settle.recon_result gains what the open items need: booked_at, when
+-- the item was booked (a ledger-only row: the entry; a transfer: Amazon's
+-- posting), age_days, the days from that booking date to the business
+-- date, and due_date, the first date on which an open item (in_transit,
+-- payout_pending) becomes an exception.
 -- The new status payout_pending is a transfer whose bank payout is not
 -- booked yet while its window is still open at the ledger cutoff.
 CREATE TABLE settle.recon_entry_use (
@@ -38,6 +40,7 @@ WHERE (r.entry_ids IS NOT NULL
 
 ALTER TABLE settle.recon_result
     ADD COLUMN booked_at timestamptz,
+    ADD COLUMN age_days integer,
     ADD COLUMN due_date date,
     DROP CONSTRAINT recon_result_status_check,
     ADD CONSTRAINT recon_result_status_check CHECK (status IN ('matched',

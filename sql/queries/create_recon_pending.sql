@@ -22,7 +22,8 @@ WITH last AS (
       AND r.business_date < $2::date
     ORDER BY r.source_sha256, r.source_line, r.business_date DESC
 )
-SELECT t.source_sha256, t.source_line, t.settlement_id, t.business_date,
+SELECT t.source_sha256, t.source_line, t.settlement_id, t.posted_at,
+       t.business_date,
        t.settlement_start, t.settlement_end, t.currency, t.amount,
        t.total_fee, p.entry_id, p.l_amt_raw, p.amount_minor, p.fee_minor,
        CASE WHEN p.entry_id IS NOT NULL THEN 'payout_matched'

@@ -8,14 +8,14 @@
 --   $2 business_date  date
 --   $3 lookback_days  integer
 CREATE TEMP TABLE rc_tr ON COMMIT DROP AS
-SELECT l.lid, l.source_sha256, l.source_line, l.settlement_id,
+SELECT l.lid, l.source_sha256, l.source_line, l.settlement_id, l.posted_at,
        l.settlement_start, l.settlement_end, l.currency, l.amount,
        l.total_fee, $2::date AS business_date, true AS is_today
 FROM rc_line l
 WHERE l.kind = 'transfer'
   AND NOT l.is_dup
 UNION ALL
-SELECT NULL, s.source_sha256, s.source_line, s.settlement_id,
+SELECT NULL, s.source_sha256, s.source_line, s.settlement_id, s.posted_at,
        s.settlement_start, s.settlement_end, s.currency::text, s.amount,
        s.total_fee, s.business_date, false
 FROM settle.settlement_line s

@@ -31,7 +31,7 @@ INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, source_sha256, source_line, kind, currency, minor_units,
     amazon_transaction_id, reference, entry_id, entry_ids,
     settlement_amount, settlement_fee, ledger_amount, ledger_fee, reason,
-    due_date)
+    booked_at, age_days, due_date)
 SELECT $1::text, $2::date, st.status,
        CASE WHEN st.status = 'duplicate_in_settlement' THEN 'duplicate'
             WHEN m.rule = 'payout_mismatch' THEN 'payout'
@@ -45,6 +45,9 @@ SELECT $1::text, $2::date, st.status,
                  AND m.part IS NOT TRUE
             THEN m.l_fee END,
        rs.reason,
+       CASE WHEN st.status = 'payout_pending' THEN l.posted_at END,
+       CASE WHEN st.status = 'payout_pending'
+            THEN $2::date - (l.posted_at AT TIME ZONE 'UTC')::date END,
        CASE WHEN st.status = 'payout_pending'
             THEN ((l.settlement_end + interval '7 days')
                   AT TIME ZONE 'UTC')::date END

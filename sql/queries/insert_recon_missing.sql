@@ -6,8 +6,8 @@
 -- or reference. They are in_transit while (date - booking date) <
 -- unsettled_grace_days, else missing_in_settlement. An entry that split
 -- shipments settled in part is listed with what is left of it. booked_at
--- is the entry's; due_date the first date on which an entry in transit is
--- missing.
+-- is the entry's, age_days its age in days on the date; due_date the
+-- first date on which an entry in transit is missing.
 -- The fee test is two semi-joins at the top of their queries, never an IN
 -- under OR: a subquery under OR runs as a hashed subplan only while the
 -- window's lines fit in work_mem, and past that once per entry, which at
@@ -44,7 +44,7 @@ WITH fees AS MATERIALIZED (
 INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, kind, currency, minor_units, amazon_transaction_id,
     reference, entry_id, ledger_amount, ledger_fee, reason, booked_at,
-    due_date)
+    age_days, due_date)
 SELECT $1::text, $2::date,
        CASE WHEN $2::date - e.booked_date < $4::integer THEN 'in_transit'
             ELSE 'missing_in_settlement' END,
@@ -72,7 +72,7 @@ SELECT $1::text, $2::date,
                              e.minor_units)::text
                     || ' settled by split shipments)'
                ELSE '' END,
-       e.booked_at, e.booked_date + $4::integer
+       e.booked_at, $2::date - e.booked_date, e.booked_date + $4::integer
 FROM rc_le e
 WHERE e.booked_date < $2::date
   AND e.booked_date >= $2::date - $3::integer

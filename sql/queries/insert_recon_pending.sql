@@ -2,13 +2,14 @@
 -- on this date: payout_matched (and the payout counts as used),
 -- payout_pending again, or payout_mismatch once the window has closed.
 -- The row names the transfer's own date and settlement in its reason;
--- due_date is the day its window closes.
+-- booked_at is the transfer's posting, age_days its age on this date,
+-- due_date the day its window closes.
 --   $1 seller_id      text
 --   $2 business_date  date
 INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, source_sha256, source_line, kind, currency, minor_units,
     entry_id, settlement_amount, settlement_fee, ledger_amount, reason,
-    due_date)
+    booked_at, age_days, due_date)
 SELECT $1::text, $2::date, p.status,
        CASE WHEN p.entry_id IS NOT NULL THEN 'payout' ELSE 'none' END,
        p.source_sha256,
@@ -39,6 +40,7 @@ SELECT $1::text, $2::date, p.status,
               || to_char(p.settlement_end + interval '7 days',
                          'YYYY-MM-DD HH24:MI') || ' UTC'
           END,
+       p.posted_at, $2::date - (p.posted_at AT TIME ZONE 'UTC')::date,
        ((p.settlement_end + interval '7 days') AT TIME ZONE 'UTC')::date
 FROM rc_pend p
 JOIN rc_cur c ON c.currency = p.currency;

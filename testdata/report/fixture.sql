@@ -67,12 +67,26 @@ SELECT 'A1TESTSELLER', '2026-11-20', status,
 -- ledger entries no settlement explains
 INSERT INTO settle.recon_result (seller_id, business_date, status,
     match_rule, kind, currency, minor_units, reference, entry_id,
-    ledger_amount, reason)
+    ledger_amount, reason, booked_at, age_days, due_date)
 VALUES ('A1TESTSELLER', '2026-11-20', 'missing_in_settlement', 'none',
         'capture', 'USD', 2, 'ORD-9', 'L-9', 4200,
-        'booked 2026-11-10, not settled'),
+        'booked 2026-11-10, not settled', '2026-11-10T09:00:00Z', 10,
+        '2026-11-13'),
        ('A1TESTSELLER', '2026-11-20', 'in_transit', 'none', 'capture', 'USD',
-        2, 'ORD-10', 'L-10', 1000, 'booked 2026-11-19');
+        2, 'ORD-10', 'L-10', 1000, 'booked 2026-11-19',
+        '2026-11-19T09:00:00Z', 1, '2026-11-22');
+
+-- an earlier date's transfer whose bank payout is still pending (an open
+-- item of this date, not one of its lines)
+INSERT INTO settle.recon_result (seller_id, business_date, status,
+    match_rule, source_sha256, source_line, kind, currency, minor_units,
+    settlement_amount, settlement_fee, reason, booked_at, age_days,
+    due_date)
+VALUES ('A1TESTSELLER', '2026-11-20', 'payout_pending', 'none',
+        repeat('c', 64), 3, 'transfer', 'EUR', 2, -20000, 0,
+        'transfer of 2026-11-19 (settlement S0): no ledger payout in EUR '
+        || 'booked yet; awaited until 2026-11-26 12:00 UTC',
+        '2026-11-19T10:00:00Z', 1, '2026-11-26');
 
 -- dispute cases: one overdue, one due later, one closed before the cutoff,
 -- one closed after it (still open as of the cutoff)

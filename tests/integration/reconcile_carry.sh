@@ -118,6 +118,26 @@ expect_match "a carried payout names its date and settlement" \
     "^transfer of $D1 \\(settlement S[0-9]+\\): no ledger payout in EUR booked yet"
 dump "$D2" > "$T_TMP/d2.first"
 
+# D2's open items: the rest of the part, LD, the two pending payouts
+run "$SETTLE" report --date "$D2" --out "$T_TMP/out"
+expect_rc "report D2" 0
+OI=$T_TMP/out/SELLER1/$D2/open-items.csv
+tr -d '\r' < "$OI" | sed '1s/^\xef\xbb\xbf//' |
+    cut -d, -f1,2,5,6,8,9 > "$T_TMP/got"
+cat > "$T_TMP/want" <<EOT
+Status,Ledger entry,Currency,Amount,Age (days),Days until exception
+in_transit,LC,USD,30.00,2,1
+in_transit,LD,USD,15.00,2,1
+payout_pending,,EUR,-500.00,1,6
+payout_pending,,USD,-1000.00,1,6
+EOT
+expect_same "D2: open-items.csv" "$T_TMP/want" "$T_TMP/got"
+expect_match "the manifest counts the open items per currency" \
+    "$(tr -d ' \n' < "$T_TMP/out/SELLER1/$D2/manifest.json")" \
+    '"open_items":\{"EUR":\{"payout_pending":\{"amount":"-500.00","items":1\}\},"USD":\{"in_transit":\{"amount":"45.00","items":2\},"payout_pending":\{"amount":"-1000.00","items":1\}\}\}'
+expect_match "and in its counts" \
+    "$(tr -d ' \n' < "$T_TMP/out/SELLER1/$D2/manifest.json")" '"open_items":4'
+
 # The USD payout reaches the bank and is booked after D2's run.
 q "SELECT ledger.book('LP', 'payout', NULL, NULL, 'USD',
        '$D2 08:00Z', -1000.00)" >/dev/null

@@ -40,7 +40,7 @@ expect_rc "report exits 0" 0
 expect_match "logs where it wrote" "$ERR" "wrote '.*2026-11-20'"
 for f in statement.xlsx statement-USD.csv statement-EUR.csv \
     statement-JPY.csv statement-BHD.csv summary.csv exceptions.csv \
-    disputes.csv manifest.json; do
+    open-items.csv disputes.csv manifest.json; do
     if [ -s "$D/$f" ]; then ok "wrote $f"; else fail "wrote $f"; fi
 done
 if ls -a "$OUTD/A1TESTSELLER" | grep -q '^\.'"2026-11-20"; then
@@ -135,7 +135,7 @@ expect_match "German rates with a decimal comma" "$(cat "$G/summary.csv")" \
 expect_match "German guard" "$(cat "$G/statement-USD.csv")" ";'=SUM\(A1\);"
 if [ -x "$PY" ] && "$PY" -c 'import openpyxl' 2>/dev/null; then
     run "$PY" -c 'import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); print(",".join(wb.sheetnames)); print(wb["USD"]["C2"].value, wb["USD"]["C2"].number_format)' "$G/statement.xlsx"
-    expect_match "German sheets" "$OUT" "^Übersicht,BHD,EUR,JPY,USD,Abweichungen,Streitfälle$"
+    expect_match "German sheets" "$OUT" "^Übersicht,BHD,EUR,JPY,USD,Abweichungen,Offene Posten,Streitfälle$"
     expect_match "German workbook stays numeric" "$OUT" "^100 #,##0.00$"
 fi
 
@@ -193,7 +193,7 @@ run "$SETTLE" report --date 2026-11-21 --out "$OUTD"
 expect_rc "empty date exits 0" 0
 expect_match "empty date warns" "$ERR" "warning: no settlement lines"
 E=$OUTD/A1TESTSELLER/2026-11-21
-for f in statement.xlsx summary.csv exceptions.csv disputes.csv manifest.json; do
+for f in statement.xlsx summary.csv exceptions.csv open-items.csv disputes.csv manifest.json; do
     if [ -s "$E/$f" ]; then ok "empty date: $f"; else fail "empty date: $f"; fi
 done
 if ls "$E" | grep -q '^statement-'; then

@@ -26,7 +26,7 @@ X=$D/statement.xlsx
 
 sheets=$(unzip -p "$X" xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
     sed 's/<sheet name="//; s/"$//' | tr '\n' ',')
-expect_match "sheets" "$sheets" '^Summary,USD,USD \(2\),Exceptions,Disputes,$'
+expect_match "sheets" "$sheets" '^Summary,USD,USD \(2\),Exceptions,Open items,Disputes,$'
 dim() {
     unzip -p "$X" "xl/worksheets/sheet$1.xml" | head -c 2000 |
         grep -o '<dimension ref="[^"]*"' | sed 's/.*ref="//; s/"$//'
