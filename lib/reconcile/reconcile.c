@@ -98,6 +98,8 @@ static const struct step steps[] = {
     {"queries/analyze_recon_rest.sql", 0, {0}},
     {"queries/insert_recon_ref_pairs.sql", 0, {0}},
     {"queries/insert_recon_ref_groups.sql", 0, {0}},
+    {"queries/create_recon_by_order.sql", 0, {0}},
+    {"queries/analyze_recon_by_order.sql", 0, {0}},
     {"queries/update_recon_by_order_groups.sql", 0, {0}},
     {"queries/create_recon_transfers.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
     {"queries/create_recon_payouts.sql", 0, {0}},

@@ -1,31 +1,27 @@
--- update_recon_by_order_groups.sql: the reference matches of by_order
--- lines (update_recon_by_order.sql) become rule 'order', every line of
--- their group with them. A group of one ledger entry whose lines settle
--- less than the entry, with the same sign and by more than the tolerance,
--- is a part: the other shipments of the order settle on later dates. Its
--- lines are matched, the entry stays open with what is left (rc_le is
--- reduced by the part, so insert_recon_missing.sql lists the rest as in
--- transit), and settle.recon_entry_use records the part
--- (insert_recon_entry_use.sql). l_before is what earlier dates settled
--- of the entry. The usual day has no by_order line and updates nothing.
+-- update_recon_by_order_groups.sql: the reference matches of the entries
+-- of rc_ord (create_recon_by_order.sql: those found by by_order lines)
+-- become rule 'order', every line of their group with them. A group of
+-- one ledger entry whose lines settle less than the entry, with the same
+-- sign and by more than the tolerance, is a part: the other shipments of
+-- the order settle on later dates. Its lines are matched, the entry stays
+-- open with what is left (rc_le is reduced by the part, so
+-- insert_recon_missing.sql lists the rest as in transit), and
+-- settle.recon_entry_use records the part (insert_recon_entry_use.sql).
+-- l_before is what earlier dates settled of the entry. With rc_ord empty
+-- (the usual day) the one-time check skips everything.
 -- No parameters.
-WITH g AS MATERIALIZED (
-    SELECT DISTINCT m.entry_id
-    FROM rc_lm m
-    JOIN rc_line l ON l.lid = m.lid
-    WHERE l.by_order AND m.rule = 'reference'
-), upd AS (
+WITH upd AS (
     UPDATE rc_lm m
     SET rule = 'order',
         part = (m.n_entries = 1 AND m.l_amt IS NOT NULL
                 AND sign(m.s_amt) = sign(m.l_amt)
                 AND abs(m.s_amt) < abs(m.l_amt)
-                AND abs(m.l_amt - m.s_amt) > c.tol),
-        l_before = e.settled_before
-    FROM g, rc_cur c, rc_le e
-    WHERE m.entry_id = g.entry_id AND m.rule = 'reference'
-      AND c.currency = m.l_cur AND e.entry_id = m.entry_id
-    RETURNING m.entry_id, m.part, m.grp_pos, m.s_amt, m.s_fee, m.l_fee
+                AND abs(m.l_amt - m.s_amt) > o.tol),
+        l_before = o.settled_before
+    FROM rc_ord o
+    WHERE m.entry_id = o.entry_id AND m.rule = 'reference'
+      AND EXISTS (SELECT 1 FROM rc_ord)
+    RETURNING m.entry_id, m.part, m.grp_pos, m.s_amt, m.s_fee
 )
 UPDATE rc_le e
 SET amount_minor = e.amount_minor - u.s_amt,
