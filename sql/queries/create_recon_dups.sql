@@ -3,10 +3,12 @@
 -- the first occurrence. Order is (settlement end, file sha256, line): the
 -- earliest keeps its match, every later one is a duplicate. Informational
 -- kinds (reserve, carryover, authorization) and lines without a
--- transaction id are not checked. The earlier lines of the window are
--- read once (one hash join against the date's keys) and only keys seen
--- more than once are ranked, so a day without repeats costs one scan of
--- the window, one hash aggregate and no sort.
+-- transaction id are not checked. The earlier lines are read by key: one
+-- probe of the index settlement_line_txn per distinct key of the date (a
+-- lateral subquery, so the planner cannot turn it back into a scan of the
+-- window's lines, whose cost grows with lookback_days), and only keys seen
+-- more than once are ranked, so a day without repeats costs its probes,
+-- one hash aggregate and no sort.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer
@@ -17,13 +19,19 @@ WITH keys AS MATERIALIZED (
     WHERE txn <> '' AND kind NOT IN ('reserve', 'carryover', 'authorization')
     GROUP BY txn, kind
 ), prior AS MATERIALIZED (
-    SELECT s.amazon_transaction_id AS txn, s.kind, s.settlement_end,
-           s.source_sha256, s.source_line, s.settlement_id
-    FROM settle.settlement_line s
-    WHERE s.seller_id = $1::text
-      AND s.business_date >= $2::date - $3::integer
-      AND s.business_date < $2::date
-      AND (s.amazon_transaction_id, s.kind) IN (SELECT txn, kind FROM keys)
+    SELECT s.*
+    FROM keys k
+    CROSS JOIN LATERAL (
+        SELECT s.amazon_transaction_id AS txn, s.kind, s.settlement_end,
+               s.source_sha256, s.source_line, s.settlement_id
+        FROM settle.settlement_line s
+        WHERE s.seller_id = $1::text
+          AND s.amazon_transaction_id = k.txn
+          AND s.amazon_transaction_id <> ''
+          AND s.kind = k.kind
+          AND s.business_date >= $2::date - $3::integer
+          AND s.business_date < $2::date
+        OFFSET 0) s
 ), repeated AS MATERIALIZED (
     SELECT txn, kind FROM keys WHERE n > 1
     UNION

@@ -3,7 +3,8 @@
 -- (create_recon_payouts.sql: a payout booked after an earlier date's run
 -- is still explained by that date's transfer) and for the earlier
 -- transfers still awaiting their payout (create_recon_pending.sql). They
--- are a handful; materialized, they are scanned once per payout.
+-- are a handful, read through the partial index settlement_line_transfer;
+-- materialized, they are scanned once per payout.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer

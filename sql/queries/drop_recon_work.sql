@@ -5,4 +5,5 @@
 -- them still there.
 -- No parameters.
 DROP TABLE IF EXISTS rc_cur, rc_line, rc_dup, rc_le, rc_lm, rc_lrest,
-    rc_erest, rc_pay, rc_used, rc_ord, rc_tr, rc_pend;
+    rc_erest, rc_pay, rc_used, rc_ord, rc_tr, rc_pend,
+    rc_use;

@@ -5,7 +5,10 @@
 -- (chargeback, dispute) or + 7 (A-to-z claim), estimated. capture_id is
 -- set only when exactly one capture of this seller, on the archived dates
 -- within lookback_days up to the date, shares the order prefix (the first
--- three dash-separated parts of the id, e.g. P01-1111111-1111111). A case
+-- three dash-separated parts of the id, e.g. P01-1111111-1111111), read
+-- by key: one range of the index settlement_line_txn per case, from the
+-- prefix up to the prefix followed by '.', the character after '-'
+-- (bytewise, text_pattern_ops), then the exact prefix compared. A case
 -- already open is left alone, so reruns add nothing.
 --   $1 seller_id      text
 --   $2 business_date  date
@@ -22,18 +25,22 @@ WITH cases AS (
     WHERE l.kind IN ('chargeback', 'atoz_claim', 'dispute') AND l.txn <> ''
     ORDER BY l.txn, l.settlement_end, l.source_sha256, l.source_line
 ), captures AS (
-    SELECT p.prefix, min(p.txn) AS capture_id
-    FROM (SELECT s.amazon_transaction_id AS txn,
-                 split_part(s.amazon_transaction_id, '-', 1) || '-'
-                 || split_part(s.amazon_transaction_id, '-', 2) || '-'
-                 || split_part(s.amazon_transaction_id, '-', 3) AS prefix
-          FROM settle.settlement_line s
-          WHERE s.seller_id = $1::text AND s.kind = 'capture'
-            AND s.business_date >= $2::date - $3::integer
-            AND s.business_date <= $2::date
-            AND s.amazon_transaction_id <> '') p
-    WHERE p.prefix IN (SELECT prefix FROM cases)
-    GROUP BY p.prefix
+    SELECT c.prefix, min(p.txn) AS capture_id
+    FROM (SELECT DISTINCT prefix FROM cases WHERE prefix IS NOT NULL) c
+    CROSS JOIN LATERAL (
+        SELECT s.amazon_transaction_id AS txn
+        FROM settle.settlement_line s
+        WHERE s.seller_id = $1::text
+          AND s.amazon_transaction_id <> ''
+          AND s.amazon_transaction_id ~>=~ c.prefix
+          AND s.amazon_transaction_id ~<~ (c.prefix || '.')
+          AND s.kind = 'capture'
+          AND s.business_date >= $2::date - $3::integer
+          AND s.business_date <= $2::date
+        OFFSET 0) p
+    WHERE split_part(p.txn, '-', 1) || '-' || split_part(p.txn, '-', 2)
+          || '-' || split_part(p.txn, '-', 3) = c.prefix
+    GROUP BY c.prefix
     HAVING count(DISTINCT p.txn) = 1
 )
 INSERT INTO settle.dispute (seller_id, case_id, kind, capture_id,

@@ -138,9 +138,21 @@ expect_match "the manifest counts the open items per currency" \
 expect_match "and in its counts" \
     "$(tr -d ' \n' < "$T_TMP/out/SELLER1/$D2/manifest.json")" '"open_items":4'
 
-# The USD payout reaches the bank and is booked after D2's run.
+# What D1 and D2 left open is carried to the next date, not re-read.
+expect_match "D1 carries its open entries (the rest of LC, LD, LE)" \
+    "$(q "SELECT string_agg(entry_id, ' ' ORDER BY entry_id)
+          FROM settle.recon_open WHERE business_date = '$D1'")" '^LC LD LE$'
+expect_match "with its time zone and lookback" \
+    "$(q "SELECT open_timezone || '|' || open_lookback_days FROM settle.run
+          WHERE business_date = '$D2'")" '^UTC\|120$'
+
+# The USD payout reaches the bank and is booked after D2's run; so is LL,
+# a capture booked back on the day before D1: recorded after D1's and D2's
+# cutoffs, it is in neither date's open entries, and D3 must still see it.
 q "SELECT ledger.book('LP', 'payout', NULL, NULL, 'USD',
        '$D2 08:00Z', -1000.00)" >/dev/null
+q "SELECT ledger.book('LL', 'capture', 'TXN-LATE', 'ORDL', 'USD',
+       '$(date -u -d "$D1 - 1 day" +%F) 09:00Z', 12.34)" >/dev/null
 # D3 is reconciled as of a cutoff past the EUR transfer's window (as a
 # night run late would be), so that transfer's wait is over.
 q "INSERT INTO settle.run (seller_id, business_date, ledger_cutoff,
@@ -157,8 +169,9 @@ $S1:8|payout_mismatch|none|-|-|-50000|-|-|5
 $S3:2|matched|order|LC|-|3000|3000|-90|-
 LD|missing_in_settlement|none|LD|-|-|1500|-|0
 LE|missing_in_settlement|none|LE|-|-|9900|-|-1
+LL|missing_in_settlement|none|LL|-|-|1234|-|0
 EOT
-expect_same "D3: the part completed, LD missing, payouts resolved" \
+expect_same "D3: the part completed, LD missing, payouts resolved, LL late" \
     "$T_TMP/want" "$T_TMP/got"
 expect_match "the completion names what was settled before" \
     "$(reason "$D3" "source_line = 2")" \
@@ -186,6 +199,14 @@ run "$SETTLE" reconcile --date "$D3"
 expect_rc "rerun D3" 0
 dump "$D3" > "$T_TMP/d3.again"
 expect_same "D3 rerun: the same rows" "$T_TMP/d3.first" "$T_TMP/d3.again"
+# D3 as of the whole window (no earlier open entries to carry): the same.
+q "UPDATE settle.run SET open_timezone = NULL
+   WHERE business_date IN ('$D1', '$D2')" >/dev/null
+run "$SETTLE" reconcile --date "$D3"
+expect_rc "D3 from its whole window" 0
+dump "$D3" > "$T_TMP/d3.window"
+expect_same "D3: carried open entries and the whole window agree" \
+    "$T_TMP/d3.first" "$T_TMP/d3.window"
 expect_match "LP is used once" \
     "$(q "SELECT count(*) FROM settle.recon_entry_use WHERE entry_id = 'LP'")" '^1$'
 
