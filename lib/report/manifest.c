@@ -168,51 +168,79 @@ add_header(struct st_db *db, const struct st_manifest_in *in, json_t *root,
     return 0;
 }
 
+/* Adds row r of a query's result (its columns at c) to a JSON container. */
+typedef int (*row_json_fn)(json_t *into, const PGresult *res, int r,
+                           const int *c, struct st_err *err);
+
+#define ROW_JSON_MAX_COLS 4
+
+/*
+ * Runs query for the seller and date of in, checks its ncols column names,
+ * and builds *out from into (an empty array or object, taken), one call of
+ * add per row.
+ */
+static int
+query_json(struct st_db *db, const struct st_manifest_in *in, const char *query,
+           const char *const *names, size_t ncols, json_t *into,
+           row_json_fn add, json_t **out, struct st_err *err)
+{
+    const char *params[2] = {in->seller_id, in->sum->date};
+    PGresult *res = NULL;
+    int c[ROW_JSON_MAX_COLS];
+    int rc;
+    int r;
+
+    *out = NULL;
+    if (into == NULL)
+        return nomem(err);
+    if (ncols > ROW_JSON_MAX_COLS) {
+        json_decref(into);
+        return st_err_set(err, ST_ERR_INTERNAL, "%s: too many columns", query);
+    }
+    rc = st_db_query(db, query, 2, params, &res, err);
+    if (rc == 0)
+        rc = st_db_columns(res, names, c, ncols, query, err);
+    for (r = 0; rc == 0 && r < PQntuples(res); r++)
+        rc = add(into, res, r, c, err);
+    if (rc == 0) {
+        *out = into;
+        into = NULL; /* transferred */
+    }
+    json_decref(into);
+    PQclear(res);
+    return rc;
+}
+
+/* One archived raw report of the date. */
+static int
+add_input(json_t *arr, const PGresult *res, int r, const int *c,
+          struct st_err *err)
+{
+    int64_t bytes = 0;
+    int rc;
+
+    if ((rc = st_db_i64(res, r, c[2], INPUTS_QUERY, &bytes, err)) != 0)
+        return rc;
+    if (append_new(arr, json_pack("{s:s, s:s, s:I, s:s?}", "name",
+                                  st_db_text(res, r, c[0]), "sha256",
+                                  st_db_text(res, r, c[1]), "bytes",
+                                  (json_int_t)bytes, "report_id",
+                                  PQgetisnull(res, r, c[3])
+                                      ? NULL
+                                      : st_db_text(res, r, c[3]))) != 0)
+        return nomem(err);
+    return 0;
+}
+
 /* The archived raw reports of the date. */
 static int
 inputs_json(struct st_db *db, const struct st_manifest_in *in, json_t **out,
             struct st_err *err)
 {
     static const char *const names[] = {"name", "sha256", "bytes", "report_id"};
-    const char *params[2] = {in->seller_id, in->sum->date};
-    PGresult *res = NULL;
-    json_t *arr = NULL;
-    int c[4];
-    int rc;
-    int r;
 
-    *out = NULL;
-    rc = st_db_query(db, INPUTS_QUERY, 2, params, &res, err);
-    if (rc != 0 ||
-        (rc = st_db_columns(res, names, c, 4, INPUTS_QUERY, err)) != 0)
-        goto out;
-    if ((arr = json_array()) == NULL) {
-        rc = nomem(err);
-        goto out;
-    }
-    for (r = 0; r < PQntuples(res); r++) {
-        int64_t bytes = 0;
-
-        if ((rc = st_db_i64(res, r, c[2], INPUTS_QUERY, &bytes, err)) != 0)
-            goto out;
-        if (append_new(arr, json_pack("{s:s, s:s, s:I, s:s?}", "name",
-                                      st_db_text(res, r, c[0]), "sha256",
-                                      st_db_text(res, r, c[1]), "bytes",
-                                      (json_int_t)bytes, "report_id",
-                                      PQgetisnull(res, r, c[3])
-                                          ? NULL
-                                          : st_db_text(res, r, c[3]))) != 0) {
-            rc = nomem(err);
-            goto out;
-        }
-    }
-    *out = arr;
-    arr = NULL; /* transferred */
-    rc = 0;
-out:
-    json_decref(arr);
-    PQclear(res);
-    return rc;
+    return query_json(db, in, INPUTS_QUERY, names, 4, json_array(), add_input,
+                      out, err);
 }
 
 #define OPEN_QUERY "queries/select_manifest_open_items.sql"
@@ -250,31 +278,9 @@ open_items_json(struct st_db *db, const struct st_manifest_in *in, json_t **out,
 {
     static const char *const names[] = {"currency", "status", "items",
                                         "amount"};
-    const char *params[2] = {in->seller_id, in->sum->date};
-    PGresult *res = NULL;
-    json_t *obj = NULL;
-    int c[4];
-    int rc;
-    int r;
 
-    *out = NULL;
-    rc = st_db_query(db, OPEN_QUERY, 2, params, &res, err);
-    if (rc != 0 || (rc = st_db_columns(res, names, c, 4, OPEN_QUERY, err)) != 0)
-        goto out;
-    if ((obj = json_object()) == NULL) {
-        rc = nomem(err);
-        goto out;
-    }
-    for (r = 0; r < PQntuples(res) && rc == 0; r++)
-        rc = add_open_group(obj, res, r, c, err);
-    if (rc == 0) {
-        *out = obj;
-        obj = NULL; /* transferred */
-    }
-out:
-    json_decref(obj);
-    PQclear(res);
-    return rc;
+    return query_json(db, in, OPEN_QUERY, names, 4, json_object(),
+                      add_open_group, out, err);
 }
 
 /* The sha256 of each template, by file name. */

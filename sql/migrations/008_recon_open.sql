@@ -39,3 +39,32 @@ CREATE INDEX settlement_line_txn
 CREATE INDEX settlement_line_transfer
     ON settle.settlement_line (seller_id, business_date)
     WHERE kind = 'transfer';
+
+-- The payout rule's window, in one place for every statement that needs
+-- it (README "What each reconciliation status means"): a transfer's bank
+-- payout may be booked from its settlement start until its settlement end
+-- + 7 days; while that end is still after the ledger cutoff the transfer
+-- is payout_pending. payout_wait_reason is what a transfer without its
+-- payout says: awaited until the end while pending, else the window it
+-- was not found in. Plain SQL functions, inlined into the statements that
+-- call them.
+CREATE FUNCTION settle.payout_window_end(settlement_end timestamptz)
+RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT $1 + interval '7 days' $$;
+
+CREATE FUNCTION settle.payout_wait_reason(currency text,
+    settlement_start timestamptz, settlement_end timestamptz,
+    pending boolean)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT 'no ledger payout in ' || $1
+       || CASE WHEN $4
+               THEN ' booked yet; awaited until '
+               ELSE ' booked between '
+                    || to_char($2, 'YYYY-MM-DD HH24:MI') || ' and '
+          END
+       || to_char(settle.payout_window_end($3), 'YYYY-MM-DD HH24:MI')
+       || ' UTC'
+$$;

@@ -24,7 +24,7 @@ WITH c AS (
     JOIN rc_cur k ON k.currency = t.currency
     WHERE e.kind = 'payout' AND e.amount_minor IS NOT NULL
       AND e.booked_at >= t.settlement_start
-      AND e.booked_at <= t.settlement_end + interval '7 days'
+      AND e.booked_at <= settle.payout_window_end(t.settlement_end)
       AND abs(e.amount_minor - t.amount) <= k.tol
 )
 SELECT * FROM c WHERE rl = 1 AND re = 1;

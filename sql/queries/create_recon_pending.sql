@@ -27,7 +27,7 @@ SELECT t.source_sha256, t.source_line, t.settlement_id, t.posted_at,
        t.settlement_start, t.settlement_end, t.currency, t.amount,
        t.total_fee, p.entry_id, p.l_amt_raw, p.amount_minor, p.fee_minor,
        CASE WHEN p.entry_id IS NOT NULL THEN 'payout_matched'
-            WHEN $3::timestamptz < t.settlement_end + interval '7 days'
+            WHEN $3::timestamptz < settle.payout_window_end(t.settlement_end)
                 THEN 'payout_pending'
             ELSE 'payout_mismatch' END AS status
 FROM rc_tr t

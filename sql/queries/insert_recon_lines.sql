@@ -49,7 +49,7 @@ SELECT $1::text, $2::date, st.status,
        CASE WHEN st.status = 'payout_pending'
             THEN $2::date - (l.posted_at AT TIME ZONE 'UTC')::date END,
        CASE WHEN st.status = 'payout_pending'
-            THEN ((l.settlement_end + interval '7 days')
+            THEN (settle.payout_window_end(l.settlement_end)
                   AT TIME ZONE 'UTC')::date END
 FROM rc_line l
 JOIN rc_cur c ON c.currency = l.currency
@@ -65,7 +65,7 @@ CROSS JOIN LATERAL (
             CASE WHEN m.rule = 'payout' THEN 'payout_matched'
                  WHEN m.entry_id IS NULL
                       AND $3::timestamptz
-                          < l.settlement_end + interval '7 days'
+                          < settle.payout_window_end(l.settlement_end)
                      THEN 'payout_pending'
                  ELSE 'payout_mismatch' END
         WHEN m.rule IS NULL THEN 'missing_in_ledger'
@@ -151,18 +151,12 @@ CROSS JOIN LATERAL (
             || CASE WHEN m.s_amt <> m.l_amt
                     THEN ' within tolerance: ' || x.amounts ELSE '' END
         WHEN 'payout_pending' THEN
-            'no ledger payout in ' || l.currency || ' booked yet; awaited'
-            || ' until '
-            || to_char(l.settlement_end + interval '7 days',
-                       'YYYY-MM-DD HH24:MI') || ' UTC'
+            settle.payout_wait_reason(l.currency, l.settlement_start,
+                                      l.settlement_end, true)
         WHEN 'payout_mismatch' THEN
             CASE WHEN m.entry_id IS NULL
-                 THEN 'no ledger payout in ' || l.currency
-                      || ' booked between '
-                      || to_char(l.settlement_start, 'YYYY-MM-DD HH24:MI')
-                      || ' and '
-                      || to_char(l.settlement_end + interval '7 days',
-                                 'YYYY-MM-DD HH24:MI') || ' UTC'
+                 THEN settle.payout_wait_reason(l.currency,
+                          l.settlement_start, l.settlement_end, false)
                  WHEN m.l_amt IS NULL
                  THEN 'ledger payout amount ' || m.l_amt_raw::text
                       || ' is not a whole number of ' || l.currency

@@ -27,7 +27,7 @@ WITH t AS (
     JOIN rc_le e ON e.currency = t.currency
     WHERE e.kind = 'payout'
       AND e.booked_at >= t.settlement_start
-      AND e.booked_at <= t.settlement_end + interval '7 days'
+      AND e.booked_at <= settle.payout_window_end(t.settlement_end)
       AND NOT EXISTS (SELECT 1 FROM rc_pay p WHERE p.entry_id = e.entry_id)
 )
 INSERT INTO rc_lm

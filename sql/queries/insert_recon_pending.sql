@@ -28,19 +28,12 @@ SELECT $1::text, $2::date, p.status,
                            || round(p.amount::numeric / c.scale,
                                     c.minor_units)::text
                       ELSE '' END
-          WHEN 'payout_pending' THEN
-              'no ledger payout in ' || p.currency || ' booked yet; awaited'
-              || ' until '
-              || to_char(p.settlement_end + interval '7 days',
-                         'YYYY-MM-DD HH24:MI') || ' UTC'
           ELSE
-              'no ledger payout in ' || p.currency || ' booked between '
-              || to_char(p.settlement_start, 'YYYY-MM-DD HH24:MI')
-              || ' and '
-              || to_char(p.settlement_end + interval '7 days',
-                         'YYYY-MM-DD HH24:MI') || ' UTC'
+              settle.payout_wait_reason(p.currency, p.settlement_start,
+                                        p.settlement_end,
+                                        p.status = 'payout_pending')
           END,
        p.posted_at, $2::date - (p.posted_at AT TIME ZONE 'UTC')::date,
-       ((p.settlement_end + interval '7 days') AT TIME ZONE 'UTC')::date
+       (settle.payout_window_end(p.settlement_end) AT TIME ZONE 'UTC')::date
 FROM rc_pend p
 JOIN rc_cur c ON c.currency = p.currency;
