@@ -119,6 +119,8 @@ test_defaults(void **state)
         {"lookback_days", "120"},
         {"http_timeout_s", "60"},
         {"http_max_attempts", "5"},
+        {"first_date", ""},
+        {"catchup_max_days", "30"},
     };
     struct st_config cfg;
     struct st_err err;
@@ -181,6 +183,13 @@ static const struct set_case set_cases[] = {
     {"reporting_currency", "eur", ST_ERR_CONFIG},
     {"reporting_currency", "EURO", ST_ERR_CONFIG},
     {"reporting_currency", "ABC", ST_ERR_CONFIG},
+    {"first_date", "2026-03-02", 0},
+    {"first_date", "", 0},
+    {"first_date", "2026-02-30", ST_ERR_CONFIG},
+    {"first_date", "2026-3-2", ST_ERR_CONFIG},
+    {"catchup_max_days", "1", 0},
+    {"catchup_max_days", "0", ST_ERR_CONFIG},
+    {"catchup_max_days", "3661", ST_ERR_CONFIG},
     {"seller_id", "A1B2C3", 0},
     {"nonsense", "1", ST_ERR_CONFIG},
     {"Region", "eu", ST_ERR_CONFIG},

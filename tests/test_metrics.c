@@ -57,6 +57,7 @@ test_format(void **state)
                                      "amount_mismatch\"} 3\n"));
     assert_non_null(strstr(out.data, "settle_open_disputes 4\n"));
     assert_null(strstr(out.data, "oldest_unprocessed"));
+    assert_null(strstr(out.data, "unclosed"));
     st_buf_release(&out);
 }
 
@@ -71,12 +72,16 @@ test_failure_zero(void **state)
     m.seller = "S";
     m.date = "2026-03-02";
     m.oldest_unprocessed_report_age_days = 61;
+    m.unclosed_dates = 0;
     st_buf_init(&out, 1 << 16);
     st_metrics_format(&m, &out);
     assert_non_null(strstr(out.data, "} 0\n"));
     assert_null(strstr(out.data, "last_success"));
     assert_non_null(
         strstr(out.data, "settle_oldest_unprocessed_report_age_days 61\n"));
+    assert_non_null(strstr(out.data,
+                           "# TYPE settle_unclosed_dates gauge\n"
+                           "settle_unclosed_dates{seller=\"S\"} 0\n"));
     st_buf_release(&out);
 }
 

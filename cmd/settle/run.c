@@ -1,8 +1,8 @@
 /*
  * run.c: `settle run`, the nightly job: fetch, normalize, reconcile and
- * report one business date (yesterday by default) or a range, resuming a
- * date where its last run stopped, with one closing summary line per date
- * and the metrics textfile at the end.
+ * report one business date, a range, or (by default) every date not closed
+ * yet up to yesterday, resuming a date where its last run stopped, with one
+ * closing summary line per date and the metrics textfile after each.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "core/date.h"
 #include "fetch/fetch.h"
 #include "io/metrics.h"
+#include "run/catchup.h"
 #include "run/run.h"
 #include "settle.h"
 #include "core/banned.h"
@@ -23,11 +24,15 @@ usage(FILE *out)
             "                  [--source api|dir:PATH] [--fail-on-exceptions]\n"
             "                  [--serial]\n"
             "\n"
-            "Runs the nightly job for one business date (default: yesterday\n"
-            "in the configured timezone) or each date of a range, in order:\n"
-            "fetch, normalize, reconcile, report. A date whose last run\n"
-            "failed resumes at the stage that failed. Two runs of the same\n"
-            "seller and date never overlap: the second exits 75.\n"
+            "Runs the nightly job for one business date or each date of a\n"
+            "range, in order: fetch, normalize, reconcile, report. Without\n"
+            "dates it catches up: every date from the day after the last\n"
+            "closed one (before any, first_date, else yesterday) up to\n"
+            "yesterday in the configured timezone, oldest first, at most\n"
+            "catchup_max_days of them, stopping at the first that fails.\n"
+            "A date whose last run failed resumes at the stage that failed.\n"
+            "Two runs of the same seller and date never overlap: the second\n"
+            "exits 75.\n"
             "\n"
             "Over a range, each date's report is written on a second\n"
             "database connection while the next date is fetched, normalized\n"
@@ -61,7 +66,9 @@ write_metrics(struct st_cli *cli, const struct st_run_summary *sum)
 struct run_state {
     struct st_cli *cli;
     int64_t exceptions;
-    int reported; /* date_done was called at least once */
+    int reported;      /* date_done was called at least once */
+    int32_t yesterday; /* catching up: the last date to close, else 0 */
+    char failed[11];   /* the date that failed, "" when none did */
 };
 
 /*
@@ -93,11 +100,17 @@ date_done(void *arg, const struct st_run_ctx *ctx,
 {
     struct run_state *rs = arg;
     struct st_cli *cli = rs->cli;
+    struct st_run_summary with_gauge = *sum;
 
     rs->reported = 1;
-    write_metrics(cli, sum);
-    if (rc != 0)
+    if (rs->yesterday != 0) /* the dates after this one, and it if it failed */
+        with_gauge.metrics.unclosed_dates =
+            rs->yesterday - ctx->date + (rc != 0 ? 1 : 0);
+    write_metrics(cli, &with_gauge);
+    if (rc != 0) {
+        (void)snprintf(rs->failed, sizeof(rs->failed), "%s", ctx->date_s);
         return;
+    }
     rs->exceptions += sum->exceptions;
     printf("%s %s: %lld lines, %lld exceptions, %lld open disputes, "
            "statements in %s/%s/%s\n",
@@ -193,6 +206,49 @@ parse_args(struct st_cli *cli, int argc, char **argv, struct run_args *a)
     return parse_dates(cli, date_arg, from_arg, to_arg, a);
 }
 
+/*
+ * No dates given: the dates to catch up into a->from, a->to (a->to before
+ * a->from when every date up to yesterday is closed, said in the log), with
+ * a warning when they are more than one run closes or old enough for
+ * Amazon to delete their reports soon.
+ */
+static int
+plan_catchup(struct st_cli *cli, struct st_db *db, struct run_args *a,
+             struct run_state *rs)
+{
+    struct st_catchup c;
+    char from[ST_DATE_LEN + 1], to[ST_DATE_LEN + 1];
+    int rc;
+
+    if ((rc = st_catchup_plan(db, &cli->cfg, &c, &cli->err)) != 0)
+        return rc;
+    a->from = c.from;
+    a->to = c.to;
+    st_date_format(c.from, from);
+    st_date_format(c.yesterday, to);
+    if (c.unclosed == 0) {
+        st_log_msg(&cli->log, ST_LOG_INFO, "run",
+                   "every date up to %s is closed: nothing to run", to);
+        return 0;
+    }
+    rs->yesterday = c.yesterday;
+    if (c.unclosed > 1)
+        st_log_msg(&cli->log, ST_LOG_INFO, "run",
+                   "catching up %lld dates from %s to %s",
+                   (long long)c.unclosed, from, to);
+    if (c.to < c.yesterday)
+        st_log_msg(&cli->log, ST_LOG_WARN, "run",
+                   "%lld dates are not closed; this run closes the oldest "
+                   "%lld (catchup_max_days), the next run goes on",
+                   (long long)c.unclosed, (long long)cli->cfg.catchup_max_days);
+    if (c.yesterday + 1 - c.from > ST_CATCHUP_WARN_AGE_DAYS)
+        st_log_msg(&cli->log, ST_LOG_WARN, "run",
+                   "the oldest unclosed date, %s, is %d days old: Amazon "
+                   "deletes settlement reports after 90 days",
+                   from, (int)(c.yesterday + 1 - c.from));
+    return 0;
+}
+
 int
 cmd_run(struct st_cli *cli, int argc, char **argv)
 {
@@ -208,9 +264,8 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
         (rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
         goto out;
     if (!a.dated) {
-        if ((rc = st_run_yesterday(db, &cli->cfg, &a.from, &cli->err)) != 0)
+        if ((rc = plan_catchup(cli, db, &a, &rs)) != 0 || a.to < a.from)
             goto out;
-        a.to = a.from;
     }
     memset(&ctx, 0, sizeof(ctx));
     ctx.db = db;
@@ -224,6 +279,8 @@ out:
     st_db_close(db);
     if (rc != 0 && !rs.reported)
         write_failed_metrics(cli, a.from);
+    if (rc != 0 && rs.failed[0] != '\0')
+        st_err_prefix(&cli->err, "%s", rs.failed);
     if (rc != 0)
         return cli_fail(cli, "run", rc);
     if (a.fail_on_exceptions && rs.exceptions > 0) {

@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/num.h"
 #include "core/currency.h"
+#include "core/date.h"
 #include "core/banned.h"
 
 enum key_type { K_STR, K_INT, K_ENUM };
@@ -57,6 +58,8 @@ static const struct key keys[ST_CONFIG_NKEYS] = {
     {"lookback_days", INT(lookback_days, 1, 3660), "120", NULL, 0, 1},
     {"http_timeout_s", INT(http_timeout_s, 1, 3600), "60", NULL, 0, 0},
     {"http_max_attempts", INT(http_max_attempts, 1, 20), "5", NULL, 0, 0},
+    {"first_date", STR(first_date), "", NULL, 0, 0},
+    {"catchup_max_days", INT(catchup_max_days, 1, 3660), "30", NULL, 0, 0},
 };
 
 static const char *const source_names[] = {"default", "file", "env", "flag"};
@@ -166,6 +169,28 @@ bad:
                       s);
 }
 
+/* The text settings with a shape of their own; "" is always "unset". */
+static int
+check_text(const struct key *k, const char *value, struct st_err *err)
+{
+    int32_t day;
+
+    if (value[0] == '\0')
+        return 0;
+    if (k->offset == offsetof(struct st_config, first_date) &&
+        st_date_parse(value, strlen(value), &day, err) != 0)
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "invalid first_date '%s': want a date YYYY-MM-DD",
+                          value);
+    if (k->offset == offsetof(struct st_config, reporting_currency) &&
+        st_currency_find(value, strlen(value)) == NULL)
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "invalid reporting_currency '%s': want an ISO "
+                          "4217 code such as EUR",
+                          value);
+    return 0;
+}
+
 int
 st_config_set(struct st_config *cfg, const char *key, const char *value,
               enum st_config_source source, struct st_err *err)
@@ -206,15 +231,8 @@ st_config_set(struct st_config *cfg, const char *key, const char *value,
     case K_STR:
         if (is_tol && (rc = parse_tolerance(value, tol, &ntol, err)) != 0)
             goto out;
-        if (k->offset == offsetof(struct st_config, reporting_currency) &&
-            value[0] != '\0' &&
-            st_currency_find(value, strlen(value)) == NULL) {
-            rc = st_err_set(err, ST_ERR_CONFIG,
-                            "invalid reporting_currency '%s': want an ISO "
-                            "4217 code such as EUR",
-                            value);
+        if ((rc = check_text(k, value, err)) != 0)
             goto out;
-        }
         copy = st_strdup(value);
         if (copy == NULL) {
             rc = st_err_set(err, ST_ERR_NOMEM, "out of memory");

@@ -19,6 +19,7 @@ st_metrics_init(struct st_metrics *m)
     for (i = 0; i < 4; i++)
         m->stage_ms[i] = -1;
     m->oldest_unprocessed_report_age_days = -1;
+    m->unclosed_dates = -1;
 }
 
 void
@@ -125,6 +126,14 @@ st_metrics_format(const struct st_metrics *m, struct st_buf *out)
                     "# TYPE settle_oldest_unprocessed_report_age_days gauge\n"
                     "settle_oldest_unprocessed_report_age_days %lld\n",
                     (long long)m->oldest_unprocessed_report_age_days);
+    if (m->unclosed_dates >= 0) {
+        st_buf_addstr(out, "# HELP settle_unclosed_dates business dates up to "
+                           "yesterday not closed yet (settle run catches "
+                           "up)\n# TYPE settle_unclosed_dates gauge\n"
+                           "settle_unclosed_dates{seller=\"");
+        add_label_value(out, seller);
+        st_buf_addf(out, "\"} %lld\n", (long long)m->unclosed_dates);
+    }
 }
 
 int

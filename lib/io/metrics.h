@@ -33,6 +33,7 @@ struct st_metrics {
     size_t nexceptions;
     int64_t open_disputes;
     int64_t oldest_unprocessed_report_age_days; /* -1 = unknown */
+    int64_t unclosed_dates; /* up to yesterday, after this date; -1 = unknown */
 };
 
 /* Sets every field to "unknown" (-1 durations, no counts). */
