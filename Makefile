@@ -64,7 +64,7 @@ LIB_GEN   := $(B)/gen/sql_embed.c
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/sql_embed.o
 LIB_A     := $(B)/libsettle.a
 SQL_FILES := $(sort $(wildcard sql/migrations/*.sql sql/queries/*.sql \
-                               sql/ledger/*.sql))
+                               sql/ledger/*.sql sql/roles.sql))
 
 SETTLE_SRC := $(wildcard cmd/settle/*.c)
 SETTLE_OBJ := $(SETTLE_SRC:%.c=$(B)/obj/%.o)

@@ -482,6 +482,7 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     int col;
     int locked = 0;
     int in_tx = 0;
+    int outer;
     size_t i;
     int rc;
 
@@ -507,9 +508,18 @@ st_run_rebuild(struct st_run_ctx *ctx, struct st_err *err)
     st_log_msg(ctx->log, ST_LOG_INFO, "rerun",
                "%s: rebuilding as of the ledger cutoff %s", ctx->date_s,
                st_db_text(res, 0, col));
+    outer = st_db_in_transaction(ctx->db);
     if ((rc = st_db_begin(ctx->db, err)) != 0)
         goto out;
     in_tx = 1;
+    /*
+     * The role settle_auditor starts read-only (sql/roles.sql); this
+     * transaction writes and is rolled back. (Inside a caller's
+     * transaction, the caller decides.)
+     */
+    if (!outer &&
+        (rc = st_db_exec(ctx->db, "SET TRANSACTION READ WRITE", err)) != 0)
+        goto out;
     /* Every stage but fetch: the archive is the input. */
     for (i = 1; i < st_run_nstages; i++) {
         if ((rc = st_run_stages[i].fn(ctx, err)) != 0) {
