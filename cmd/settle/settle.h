@@ -123,6 +123,7 @@ int cmd_report(struct st_cli *cli, int argc, char **argv);
 int cmd_rerun(struct st_cli *cli, int argc, char **argv);
 int cmd_verify(struct st_cli *cli, int argc, char **argv);
 int cmd_fx(struct st_cli *cli, int argc, char **argv);
+int cmd_doctor(struct st_cli *cli, int argc, char **argv);
 int cmd_db(struct st_cli *cli, int argc, char **argv);
 int cmd_disputes(struct st_cli *cli, int argc, char **argv);
 int cmd_config(struct st_cli *cli, int argc, char **argv);

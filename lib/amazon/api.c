@@ -184,6 +184,8 @@ signed_get(struct st_api *api, const char *path,
     req.sign = sign_request;
     req.sign_ctx = &sc;
     rc = st_http_do(api->http, api->env, &req, &resp, api->log, err);
+    if (resp.date > 0)
+        api->server_date = resp.date;
     if (rc != 0) {
         /* Amazon echoes the string to sign it expected; show ours too. */
         if (strcmp(resp.reason_code, "InvalidRequestSignature") == 0 &&

@@ -56,10 +56,11 @@ struct st_api {
     const struct st_sign_key *key; /* the private key */
     enum st_sign_alg alg;
     const char *public_key_id;
-    const char *region; /* x-amz-pay-region: na, eu, jp */
-    char base[1024];    /* base URL, no trailing '/' */
-    char host[256];     /* x-amz-pay-host: host[:port] */
-    char prefix[256];   /* path of the base URL ("/live") */
+    const char *region;  /* x-amz-pay-region: na, eu, jp */
+    char base[1024];     /* base URL, no trailing '/' */
+    char host[256];      /* x-amz-pay-host: host[:port] */
+    char prefix[256];    /* path of the base URL ("/live") */
+    int64_t server_date; /* the Date of the last signed answer; 0: none */
 };
 
 /* One report of a Get Reports answer (owned strings, "" when absent). */

@@ -437,6 +437,19 @@ migration_version(const char *name)
 }
 
 int
+st_db_schema_latest(void)
+{
+    int latest = 0;
+    size_t i;
+
+    for (i = 0; i < st_sql_nfiles; i++)
+        if (strncmp(st_sql_files[i].name, "migrations/", 11) == 0 &&
+            migration_version(st_sql_files[i].name) > latest)
+            latest = migration_version(st_sql_files[i].name);
+    return latest;
+}
+
+int
 st_db_check_timezone(struct st_db *db, const char *tz, struct st_err *err)
 {
     const char *params[1] = {tz};

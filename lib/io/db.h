@@ -138,6 +138,9 @@ int st_db_migrate(struct st_db *db, struct st_log *log, int *applied,
 /* The highest applied migration version (0 when none), for the manifest. */
 int st_db_schema_version(struct st_db *db, int *version, struct st_err *err);
 
+/* The version of the newest migration this binary carries. */
+int st_db_schema_latest(void);
+
 /*
  * Fills err from a failed result (or, when res is NULL, from the
  * connection): message, detail, hint, SQLSTATE, and the mapped code, with

@@ -188,20 +188,21 @@ on_body(char *p, size_t size, size_t n, void *ud)
     return st_buf_error(&a->resp->body) != 0 ? 0 : size * n;
 }
 
-static size_t
-on_header(char *p, size_t size, size_t n, void *ud)
+/*
+ * The value of the header line p (len bytes) when it is name ("date:",
+ * lower case), trimmed, into v (size bytes); 0 when it is another header
+ * or has no value.
+ */
+static int
+header_value(const char *p, size_t len, const char *name, char *v, size_t size)
 {
-    static const char name[] = "retry-after:";
-    struct attempt *a = ud;
-    size_t len = size * n;
-    char v[64];
+    size_t nlen = strlen(name);
     size_t i;
     size_t k = 0;
-    int64_t secs;
 
-    if (len <= sizeof(name) - 1 || strncasecmp(p, name, sizeof(name) - 1) != 0)
-        return len;
-    for (i = sizeof(name) - 1; i < len && k < sizeof(v) - 1; i++) {
+    if (len <= nlen || strncasecmp(p, name, nlen) != 0)
+        return 0;
+    for (i = nlen; i < len && k < size - 1; i++) {
         if (p[i] == '\r' || p[i] == '\n')
             break;
         if (k == 0 && (p[i] == ' ' || p[i] == '\t'))
@@ -209,7 +210,26 @@ on_header(char *p, size_t size, size_t n, void *ud)
         v[k++] = p[i];
     }
     v[k] = '\0';
-    if (k == 0)
+    return k > 0;
+}
+
+/* Retry-After (seconds or an HTTP date) and Date, from each header line. */
+static size_t
+on_header(char *p, size_t size, size_t n, void *ud)
+{
+    struct attempt *a = ud;
+    size_t len = size * n;
+    char v[64];
+    int64_t secs;
+
+    if (header_value(p, len, "date:", v, sizeof(v))) {
+        time_t t = curl_getdate(v, NULL);
+
+        if (t > 0)
+            a->resp->date = (int64_t)t;
+        return len;
+    }
+    if (!header_value(p, len, "retry-after:", v, sizeof(v)))
         return len;
     if (v[0] != '-' && st_parse_i64(v, 0, 999999999, &secs) == 0) {
         a->retry_after_s = secs; /* delay-seconds */

@@ -86,6 +86,7 @@ struct st_http_response {
     char message[1024];    /* Amazon's message, or "" */
     int attempts;          /* attempts made */
     int64_t waited_ms;     /* total time slept between attempts */
+    int64_t date;          /* the server's Date header, epoch s; 0: none */
 };
 
 /* Fills opts with the defaults (60 s, 5 attempts, 1 s base, 64 MiB). */

@@ -1,0 +1,88 @@
+#!/bin/sh
+# doctor.sh: `settle doctor` against a real PostgreSQL and the stand-in
+# API: every check ok on a good setup (one line each, in order; one JSON
+# object each with --log-format json), then each kind of mistake an
+# operator makes found by its check, with the fix and the exit code of
+# the first failure.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/fetch_env.inc"
+
+if ! fetch_setup; then
+    fail "doctor test set-up"
+    finish
+    exit
+fi
+psql -X -q -d "$FETCH_DB" -v ON_ERROR_STOP=1 \
+    -f "$TOP/sql/ledger/reference.sql" >/dev/null || fail "reference ledger"
+export SETTLE_OUT_DIR="$T_TMP/out"
+start_standin || fail "stand-in starts"
+
+# result CHECK: the result word of CHECK's line in $OUT.
+result() { printf '%s\n' "$OUT" | sed -n "s/^\\([a-zA-Z]*\\) *$1: .*/\\1/p"; }
+
+run "$SETTLE" doctor --help
+expect_rc "doctor --help exits 0" 0
+run "$SETTLE" doctor extra
+expect_rc "an operand is a usage error" 64
+
+# ---------------------------------------------------------------- all good
+run "$SETTLE" doctor
+expect_rc "a good setup passes" 0
+expect_match "the checks, in order" \
+    "$(printf '%s\n' "$OUT" | sed 's/^[a-zA-Z]* *\([a-z ]*\):.*/\1/' | tr '\n' ',')" \
+    '^config,key file,key,database,schema,ledger view,privileges,dirs,api,clock,rates,$'
+expect_match "the signed API call answers" "$(result api)" '^ok$'
+expect_match "the clock is compared with the API's Date" "$OUT" \
+    'ok +clock: within [0-9]+ s of the API'"'"'s'
+expect_match "running as a superuser is a warning, with its fix" "$OUT" \
+    '^warn +privileges: this role may write the ledger'"'"'s own .*ledger\.journal.*fix: run the job as settle_job'
+run "$SETTLE" --log-format json doctor
+expect_rc "JSON too" 0
+expect_match "one object per check" \
+    "$(printf '%s\n' "$OUT" | grep -c '^{"check":')" '^11$'
+
+# ---------------------------------------------------------------- mistakes
+chmod 644 "$T_TMP/key.pem"
+run "$SETTLE" doctor
+expect_rc "a key file others can read fails with 77" 77
+expect_match "with the fix" "$OUT" '^FAIL +key file: .*mode 0644.*fix: chmod 0600'
+expect_match "and the key is not used then" "$(result key)" '^FAIL$'
+chmod 600 "$T_TMP/key.pem"
+
+run env SETTLE_PRIVATE_KEY_FILE="$T_TMP/wrong.pem" "$SETTLE" doctor
+expect_match "a key Amazon does not know for the key id fails the API check" \
+    "$(result api)" '^FAIL$'
+
+run env SETTLE_DATABASE="host=$T_TMP/nowhere dbname=x" "$SETTLE" doctor
+expect_rc "no database: exit 69" 69
+expect_match "and the checks that need it say so" "$(result schema)" '^FAIL$'
+expect_match "the others still run" "$(result api)" '^ok$'
+
+# The newest migration looks unapplied, then applied again.
+psql -X -q -d "$FETCH_DB" -c "UPDATE settle.schema_migrations
+                              SET version = -version
+                              WHERE version = (SELECT max(version)
+                                               FROM settle.schema_migrations)"
+run "$SETTLE" doctor
+expect_rc "an old schema fails with 78" 78
+expect_match "naming both versions" "$OUT" \
+    '^FAIL +schema: schema at version [0-9]+, this settle needs [0-9]+; fix: run settle db migrate'
+psql -X -q -d "$FETCH_DB" -c "UPDATE settle.schema_migrations
+                              SET version = -version WHERE version < 0"
+
+psql -X -q -d "$FETCH_DB" -c "ALTER VIEW settle.ledger_entry RENAME TO le_off"
+run "$SETTLE" doctor
+expect_match "a missing ledger view fails its check" "$OUT" \
+    '^FAIL +ledger view: the ledger view settle.ledger_entry does not exist'
+psql -X -q -d "$FETCH_DB" -c "ALTER VIEW settle.le_off RENAME TO ledger_entry"
+
+run env SETTLE_REPORTING_CURRENCY=USD "$SETTLE" doctor
+expect_rc "no ECB rates with a reporting currency: exit 66" 66
+expect_match "with the fix" "$OUT" '^FAIL +rates: .*fix: load the ECB'
+
+: > "$T_TMP/notadir"
+run env SETTLE_OUT_DIR="$T_TMP/notadir/out" "$SETTLE" doctor
+expect_match "an out_dir that cannot be made fails its check" \
+    "$(result dirs)" '^FAIL$'
+
+finish
