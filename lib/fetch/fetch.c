@@ -14,7 +14,6 @@
 #include "core/fsutil.h"
 #include "amazon/settlement.h"
 #include "amazon/sign.h"
-#include "core/version.h"
 #include "core/banned.h"
 
 #define DOC_MAX ((size_t)1024 * 1024 * 1024)
@@ -206,11 +205,7 @@ http_setup(const struct fetch *f, struct st_http_opts *opts,
 {
     const struct st_config *cfg = f->cfg;
 
-    st_http_opts_init(opts);
-    opts->timeout_s = cfg->http_timeout_s;
-    opts->max_attempts = cfg->http_max_attempts;
-    opts->ca_file = cfg->ca_file;
-    opts->user_agent = "settle/" ST_VERSION;
+    st_api_http_opts(cfg, opts);
     if (f->opts->backoff_base_ms >= 0)
         opts->backoff_base_ms = f->opts->backoff_base_ms;
     st_http_env_system(sysenv);

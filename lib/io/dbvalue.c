@@ -46,6 +46,12 @@ st_db_text(const PGresult *res, int row, int col)
     return PQgetvalue(res, row, col);
 }
 
+const char *
+st_db_text_or_null(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
 int
 st_db_bool(const PGresult *res, int row, int col)
 {

@@ -39,6 +39,9 @@ int st_db_i64(const PGresult *res, int row, int col, const char *query,
 /* The value as text ("" for NULL), borrowed from res. */
 const char *st_db_text(const PGresult *res, int row, int col);
 
+/* The value as text, or NULL for SQL NULL; borrowed from res. */
+const char *st_db_text_or_null(const PGresult *res, int row, int col);
+
 /* Whether the value is the boolean true ("t"). */
 int st_db_bool(const PGresult *res, int row, int col);
 

@@ -54,9 +54,7 @@ worklist_row(void *arg, const PGresult *res, struct st_err *err)
               ? minor[0] - '0'
               : -1;
     for (c = 0; c < DISPUTE_FIELDS; c++)
-        values[c] = PQgetisnull(res, 0, w->cols[c])
-                        ? NULL
-                        : st_db_text(res, 0, w->cols[c]);
+        values[c] = st_db_text_or_null(res, 0, w->cols[c]);
     rc = st_template_emit(w->t, values, exp, -1, w->csv, w->xlsx, err);
     if (rc != 0) {
         st_err_prefix(err, "dispute '%s'", values[0]);

@@ -225,9 +225,7 @@ add_input(json_t *arr, const PGresult *res, int r, const int *c,
                                   st_db_text(res, r, c[0]), "sha256",
                                   st_db_text(res, r, c[1]), "bytes",
                                   (json_int_t)bytes, "report_id",
-                                  PQgetisnull(res, r, c[3])
-                                      ? NULL
-                                      : st_db_text(res, r, c[3]))) != 0)
+                                  st_db_text_or_null(res, r, c[3]))) != 0)
         return nomem(err);
     return 0;
 }
@@ -264,9 +262,7 @@ add_open_group(json_t *obj, const PGresult *res, int r, const int *c,
     }
     if (set_new(per, st_db_text(res, r, c[1]),
                 json_pack("{s:I, s:s?}", "items", (json_int_t)n, "amount",
-                          PQgetisnull(res, r, c[3])
-                              ? NULL
-                              : st_db_text(res, r, c[3]))) != 0)
+                          st_db_text_or_null(res, r, c[3]))) != 0)
         return nomem(err);
     return 0;
 }

@@ -416,8 +416,7 @@ listing_row(void *arg, const PGresult *res, struct st_err *err)
         l->have_cols = 1;
     }
     for (i = 0; i < n; i++)
-        v[i] = PQgetisnull(res, 0, l->cols[i]) ? NULL
-                                               : st_db_text(res, 0, l->cols[i]);
+        v[i] = st_db_text_or_null(res, 0, l->cols[i]);
     l->rows++;
     return st_template_emit(tmpl(l->w, l->kind), v, row_exp(res, l->cols[n]),
                             -1, &l->w->csv, l->w->x, err);

@@ -12,7 +12,6 @@
 #include "amazon/sign.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
-#include "core/version.h"
 #include "io/db.h"
 #include "io/dbvalue.h"
 #include "reconcile/reconcile.h"
@@ -31,8 +30,9 @@ struct doctor {
     int key_file_ok;         /* the key file check passed */
     struct st_sign_key *key; /* NULL when the key check failed */
     enum st_sign_alg alg;
-    struct st_api api; /* set up by check_api */
-    int api_ok;
+    struct st_http_opts http; /* the API client's, set up by check_api */
+    struct st_buf base;       /* the API's base URL */
+    struct st_api api;
 };
 
 const char *
@@ -293,26 +293,20 @@ check_dirs(struct doctor *d, struct st_doctor_check *c)
 
 /* The signed client, once; 0 or why not. */
 static int
-api_setup(struct doctor *d, struct st_http_opts *opts, struct st_buf *base,
-          struct st_err *err)
+api_setup(struct doctor *d, struct st_err *err)
 {
-    st_http_opts_init(opts);
-    opts->timeout_s = d->cfg->http_timeout_s;
-    opts->max_attempts = d->cfg->http_max_attempts;
-    opts->ca_file = d->cfg->ca_file;
-    opts->user_agent = "settle/" ST_VERSION;
+    st_api_http_opts(d->cfg, &d->http);
     if (d->key == NULL)
         return st_err_set(err, ST_ERR_CONFIG, "not checked: no usable key");
-    if (st_api_base_url(d->cfg, base, err) != 0)
+    if (st_api_base_url(d->cfg, &d->base, err) != 0)
         return err->code;
-    return st_api_init(&d->api, base->data, d->cfg->region,
-                       d->cfg->public_key_id, d->key, d->alg, opts, d->env,
+    return st_api_init(&d->api, d->base.data, d->cfg->region,
+                       d->cfg->public_key_id, d->key, d->alg, &d->http, d->env,
                        d->log, err);
 }
 
 static void
-check_api(struct doctor *d, struct st_doctor_check *c, struct st_http_opts *o,
-          struct st_buf *base)
+check_api(struct doctor *d, struct st_doctor_check *c)
 {
     struct st_api_reports list;
     struct st_err err;
@@ -320,7 +314,7 @@ check_api(struct doctor *d, struct st_doctor_check *c, struct st_http_opts *o,
     int rc;
 
     memset(&list, 0, sizeof(list));
-    if ((rc = api_setup(d, o, base, &err)) != 0) {
+    if ((rc = api_setup(d, &err)) != 0) {
         fail_err(c, rc, &err, NULL);
         return;
     }
@@ -330,11 +324,10 @@ check_api(struct doctor *d, struct st_doctor_check *c, struct st_http_opts *o,
     if (rc != 0) {
         fail_err(c, rc, &err, NULL);
     } else {
-        d->api_ok = 1;
         say(c, ST_DOCTOR_OK,
             "%s answers a signed request (%zu reports in the "
             "last hour)",
-            base->data, list.n);
+            d->base.data, list.n);
     }
     st_api_reports_release(&list);
 }
@@ -404,94 +397,49 @@ check_rates(struct doctor *d, struct st_doctor_check *c)
 }
 
 /* The checks, in the order a nightly run meets what they check. */
-enum {
-    C_CONFIG,
-    C_KEY_FILE,
-    C_KEY,
-    C_DATABASE,
-    C_SCHEMA,
-    C_LEDGER,
-    C_PRIVILEGES,
-    C_DIRS,
-    C_API,
-    C_CLOCK,
-    C_RATES,
-    C_COUNT
+static const struct {
+    const char *name;
+    void (*fn)(struct doctor *d, struct st_doctor_check *c);
+} checks[] = {
+    {"config", check_config},
+    {"key file", check_key_file},
+    {"key", check_key},
+    {"database", check_database},
+    {"schema", check_schema},
+    {"ledger view", check_ledger},
+    {"privileges", check_privileges},
+    {"dirs", check_dirs},
+    {"api", check_api},
+    {"clock", check_clock},
+    {"rates", check_rates},
 };
-static const char *const check_names[C_COUNT] = {
-    "config",     "key file", "key", "database", "schema", "ledger view",
-    "privileges", "dirs",     "api", "clock",    "rates",
-};
-
-static void
-run_check(struct doctor *d, int which, struct st_doctor_check *c,
-          struct st_http_opts *o, struct st_buf *base)
-{
-    switch (which) {
-    case C_CONFIG:
-        check_config(d, c);
-        break;
-    case C_KEY_FILE:
-        check_key_file(d, c);
-        break;
-    case C_KEY:
-        check_key(d, c);
-        break;
-    case C_DATABASE:
-        check_database(d, c);
-        break;
-    case C_SCHEMA:
-        check_schema(d, c);
-        break;
-    case C_LEDGER:
-        check_ledger(d, c);
-        break;
-    case C_PRIVILEGES:
-        check_privileges(d, c);
-        break;
-    case C_DIRS:
-        check_dirs(d, c);
-        break;
-    case C_API:
-        check_api(d, c, o, base);
-        break;
-    case C_CLOCK:
-        check_clock(d, c);
-        break;
-    default:
-        check_rates(d, c);
-        break;
-    }
-}
 
 int
 st_doctor(const struct st_config *cfg, const struct st_http_env *env,
           struct st_log *log, st_doctor_fn *report, void *arg)
 {
     struct st_http_env sysenv;
-    struct st_http_opts opts;
-    struct st_buf base;
     struct doctor d;
     int first = 0;
-    int i;
+    size_t i;
 
     memset(&d, 0, sizeof(d));
     st_http_env_system(&sysenv);
     d.cfg = cfg;
     d.env = env != NULL ? env : &sysenv;
     d.log = log;
-    st_buf_init(&base, 1024);
-    for (i = 0; i < C_COUNT; i++) {
+    st_buf_init(&d.base, 1024);
+    for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
         struct st_doctor_check c;
 
         memset(&c, 0, sizeof(c));
-        c.name = check_names[i];
-        run_check(&d, i, &c, &opts, &base);
+        c.name = checks[i].name;
+        checks[i].fn(&d, &c);
         if (c.result == ST_DOCTOR_FAIL && first == 0)
             first = c.rc != 0 ? c.rc : ST_ERR_INTERNAL;
         report(arg, &c);
     }
-    st_buf_release(&base);
+    st_buf_release(&d.base);
     st_sign_key_free(d.key);
     st_db_close(d.db);
     return first;
