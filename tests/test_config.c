@@ -121,6 +121,8 @@ test_defaults(void **state)
         {"http_max_attempts", "5"},
         {"first_date", ""},
         {"catchup_max_days", "30"},
+        {"fx_url", "https://data-api.ecb.europa.eu/service/data/EXR/"
+                   "D..EUR.SP00.A"},
     };
     struct st_config cfg;
     struct st_err err;

@@ -1,7 +1,9 @@
 /*
- * test_fx.c: lib/normalize/fx, ECB reference rates. Reading both ECB layouts
- * (the history file's `Date,USD,...,` with N/A and the trailing comma, and the
- * daily file's ", " cells and "15 March 2024" date), bad cells as located
+ * test_fx.c: lib/normalize/fx and fx_csv (and st_ecb_url), ECB reference
+ * rates. Reading the three ECB layouts (the history file's `Date,USD,...,`
+ * with N/A and the trailing comma, the daily file's ", " cells and
+ * "15 March 2024" date, the Data Portal's SDMX CSV with its columns by
+ * name, quoted cells and NaN), an empty answer, bad cells as located
  * problems, and lookups: the latest quote on or before the day, weekends,
  * cross rates on the latest day quoting both currencies, the age limit,
  * half-even rounding once, and the 10-digit display rate.
@@ -24,7 +26,9 @@
 #include "core/alloc.h"
 #include "core/currency.h"
 #include "core/date.h"
+#include "normalize/ecb.h"
 #include "normalize/fx.h"
+#include "normalize/fx_csv.h"
 #include "skip.h"
 #include "core/banned.h"
 
@@ -63,6 +67,15 @@ load(const char *text, struct st_problems *p)
         unlink(path);
     }
     return fx;
+}
+
+static int
+count_quote(void *ctx, const struct st_fx_quote *q, struct st_err *err)
+{
+    (void)ctx;
+    (void)q;
+    (void)err;
+    return 0;
 }
 
 /* Invented quotes. Tuesday 2024-03-05 has no JPY (N/A). */
@@ -229,6 +242,12 @@ test_half_even(void **state)
     st_fx_free(fx);
 }
 
+#define SDMX_HEAD                                                           \
+    "KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_" \
+    "VALUE"
+#define SDMX_HEAD_NO_VALUE \
+    "KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD"
+
 struct bad_case {
     const char *name;
     const char *text;
@@ -238,7 +257,7 @@ struct bad_case {
 };
 
 static const struct bad_case bads[] = {
-    {"no header", "2024-03-06,1.0874,\n", 1, 1, "expected the ECB header"},
+    {"no header", "2024-03-06,1.0874,\n", 1, 1, "expected an ECB header"},
     {"empty", "", 0, 0, "no ECB header row"},
     {"bad code", "Date,US1,\n2024-03-06,1.0874,\n", 1, 2,
      "not a currency code"},
@@ -251,6 +270,24 @@ static const struct bad_case bads[] = {
     {"too many cells", "Date,USD,\n2024-03-06,1.0874,1,2\n", 2, 0,
      "row has 4 cells"},
     {"malformed", "Date,USD,\n\"2024-03-06\"x,1\n", 2, 0, "malformed"},
+    /* the Data Portal's long layout */
+    {"SDMX without OBS_VALUE", SDMX_HEAD_NO_VALUE "\n", 1, 1,
+     "expected an ECB header"},
+    {"SDMX against USD", SDMX_HEAD "\nK,D,JPY,USD,SP00,A,2024-03-06,150\n", 2,
+     4, "CURRENCY_DENOM 'USD': want EUR"},
+    {"SDMX monthly", SDMX_HEAD "\nK,M,USD,EUR,SP00,A,2024-03,1.08\n", 2, 2,
+     "FREQ 'M': want D"},
+    {"SDMX not a reference rate",
+     SDMX_HEAD "\nK,D,USD,EUR,SP00,E,2024-03-06,1.08\n", 2, 6,
+     "EXR_SUFFIX 'E': want A"},
+    {"SDMX bad code", SDMX_HEAD "\nK,D,usd,EUR,SP00,A,2024-03-06,1.08\n", 2, 3,
+     "CURRENCY 'usd' is not a currency code"},
+    {"SDMX bad period", SDMX_HEAD "\nK,D,USD,EUR,SP00,A,2024-03,1.08\n", 2, 7,
+     "invalid TIME_PERIOD '2024-03'"},
+    {"SDMX bad rate", SDMX_HEAD "\nK,D,USD,EUR,SP00,A,2024-03-06,1,08\n", 2, 0,
+     "row has 9 cells, the header has 8"},
+    {"SDMX zero", SDMX_HEAD "\nK,D,USD,EUR,SP00,A,2024-03-06,0\n", 2, 8,
+     "zero"},
 };
 
 static void
@@ -295,6 +332,93 @@ test_daily_layout(void **state)
     fx = load("Date, USD, \n31 February 2024, 1.0892, \n", &p);
     assert_int_equal(p.total, 1);
     st_fx_free(fx);
+}
+
+/*
+ * The Data Portal's answer: columns found by name in any order, quoted
+ * cells, an attribute column holding commas, NaN and empty values skipped;
+ * the same lookups as the wide file gives.
+ */
+static void
+test_sdmx_layout(void **state)
+{
+    struct st_problems p;
+    struct st_fx *fx = NULL;
+    struct st_fx_rate r;
+    struct st_err err;
+
+    (void)state;
+    fx = load("KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,"
+              "TIME_PERIOD,OBS_VALUE,OBS_STATUS,TITLE_COMPL\r\n"
+              "EXR.D.JPY.EUR.SP00.A,D,JPY,EUR,SP00,A,2024-03-04,163.22,A,"
+              "\"ECB reference exchange rate, Japanese yen/Euro\"\r\n"
+              "\"EXR.D.JPY.EUR.SP00.A\",\"D\",\"JPY\",\"EUR\",\"SP00\",\"A\","
+              "\"2024-03-05\",\"NaN\",\"A\",\"x\"\r\n"
+              "EXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2024-03-04,1.0846,A,x\r\n"
+              "EXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2024-03-05,1.0849,A,x\r\n"
+              "EXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2024-03-06,,A,x\r\n",
+              &p);
+    assert_int_equal(p.total, 0);
+    assert_int_equal(st_fx_count(fx), 3);
+    assert_int_equal(
+        st_fx_lookup(fx, "USD", "JPY", day("2024-03-05"), 7, &r, &err), 0);
+    assert_string_equal(r.text, "150.4886594");
+    assert_int_equal(r.date, day("2024-03-04"));
+    st_fx_free(fx);
+    /* columns in another order */
+    fx = load("TIME_PERIOD,OBS_VALUE,CURRENCY,CURRENCY_DENOM,FREQ,EXR_TYPE,"
+              "EXR_SUFFIX\n2024-03-06,0.85498,GBP,EUR,D,SP00,A\n",
+              &p);
+    assert_int_equal(p.total, 0);
+    assert_int_equal(
+        st_fx_lookup(fx, "EUR", "GBP", day("2024-03-06"), 0, &r, &err), 0);
+    assert_string_equal(r.text, "0.85498");
+    st_fx_free(fx);
+}
+
+/* An empty answer is no quotes when the caller says so, else a problem. */
+static void
+test_empty_answer(void **state)
+{
+    struct st_problems p;
+    struct st_fx_csv *r = NULL;
+    struct st_err err;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        st_problems_init(&p);
+        assert_int_equal(
+            st_fx_csv_new("answer", count_quote, NULL, &p, &r, &err), 0);
+        assert_int_equal(st_fx_csv_feed(r, "", 0, &err), 0);
+        assert_int_equal(st_fx_csv_finish(r, i, &err), 0);
+        assert_int_equal(p.total, i == 1 ? 0 : 1);
+        assert_int_equal(st_fx_csv_quotes(r), 0);
+        st_fx_csv_free(r);
+    }
+}
+
+/* The request URL: the period and the CSV format after fx_url. */
+static void
+test_ecb_url(void **state)
+{
+    struct st_buf b;
+
+    (void)state;
+    st_buf_init(&b, 4096);
+    st_ecb_url("https://data-api.ecb.europa.eu/service/data/EXR/D..EUR.SP00.A",
+               day("2024-03-01"), day("2024-03-19"), &b);
+    assert_string_equal(b.data,
+                        "https://data-api.ecb.europa.eu/service/data/EXR/"
+                        "D..EUR.SP00.A?startPeriod=2024-03-01&endPeriod="
+                        "2024-03-19&format=csvdata&detail=dataonly");
+    st_buf_reset(&b);
+    st_ecb_url("http://127.0.0.1:1/x?key=1", day("2024-03-01"),
+               day("2024-03-01"), &b);
+    assert_string_equal(b.data,
+                        "http://127.0.0.1:1/x?key=1&startPeriod=2024-03-01"
+                        "&endPeriod=2024-03-01&format=csvdata&detail=dataonly");
+    st_buf_release(&b);
 }
 
 static void
@@ -386,13 +510,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lookup),
-        cmocka_unit_test(test_apply),
-        cmocka_unit_test(test_half_even),
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_daily_layout),
-        cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_ecb_history),
+        cmocka_unit_test(test_lookup),       cmocka_unit_test(test_apply),
+        cmocka_unit_test(test_half_even),    cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_daily_layout), cmocka_unit_test(test_sdmx_layout),
+        cmocka_unit_test(test_empty_answer), cmocka_unit_test(test_ecb_url),
+        cmocka_unit_test(test_missing_file), cmocka_unit_test(test_ecb_history),
         cmocka_unit_test(test_nomem),
     };
 

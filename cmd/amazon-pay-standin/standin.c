@@ -30,6 +30,9 @@
  * serves every document gzip-compressed (zlib, one member) with
  * compressionAlgorithm "GZIP" instead of "N/A".
  *
+ * With --rates FILE it also serves the ECB Data Portal's answers for
+ * `settle fx fetch` (ecb.c, with faults of its own).
+ *
  * It listens on 127.0.0.1 only. libmicrohttpd (Debian's libmicrohttpd-dev)
  * gives a small, embeddable HTTP/1.1 server with thread-per-connection
  * mode and callback bodies, which is what the faults need; it is used only
@@ -57,55 +60,12 @@
 #include "core/fsutil.h"
 #include "amazon/settlement.h"
 #include "amazon/sign.h"
+#include "standin.h"
 #include "core/banned.h"
 
 #define SETTLEMENT   "_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SETTLEMENT_DATA_"
 #define DOC_PREFIX   "amzn1.tortuga.0."
-#define MAX_PARAMS   32
 #define URL_LIFETIME 30
-
-struct report {
-    char *id;
-    char *doc_id;
-    char *data;
-    size_t len;
-    char *gz; /* data gzipped, with --gzip */
-    size_t gz_len;
-    long not_ready; /* 202 answers still to give (--not-ready) */
-    int64_t created;
-    int64_t start;
-    int64_t end;
-};
-
-struct standin {
-    struct report *reports;
-    size_t n;
-    struct st_sign_key *pub;
-    const char *prefix;
-    const char *record_dir;
-    unsigned port;
-    int64_t created_delay;
-    pthread_mutex_t lock;
-    long fail_429;
-    long retry_after;
-    long fail_500;
-    long fail_503;
-    long expire_urls;
-    long cut_body;
-    long slow_ms;
-    long page_cap;
-    long not_ready;
-    int gzip;
-    long nrecord;
-    FILE *log;
-};
-
-/* Query arguments of one request, decoded by libmicrohttpd. */
-struct args {
-    struct st_sign_pair p[MAX_PARAMS];
-    size_t n;
-    int overflow;
-};
 
 static volatile sig_atomic_t stop;
 
@@ -147,6 +107,14 @@ usage(FILE *out)
             "                      first K times for each document\n"
             "  --gzip              serve documents gzipped, with\n"
             "                      compressionAlgorithm GZIP\n"
+            "  --rates FILE        serve the ECB quotes of FILE (an ECB CSV)\n"
+            "                      at /ecb/service/data/EXR/...\n"
+            "  --fx-fail-503 N     answer the first N ECB requests with 503\n"
+            "  --fx-stall N        answer the first N ECB requests late\n"
+            "  --fx-stall-ms MS    by MS ms (default 3000)\n"
+            "  --fx-unpublished-after D  serve no ECB quote dated after D\n"
+            "  --fx-empty-200      answer an ECB range without quotes 200\n"
+            "                      with no body (default: 404 No results)\n"
             "  --record DIR        write each verified request's string to\n"
             "                      sign and signature to DIR/N.sts, DIR/N.sig\n"
             "  --log FILE          one line per request: method, URL, "
@@ -157,7 +125,7 @@ usage(FILE *out)
 }
 
 /* Takes one unit of a fault counter; 1 when the fault applies. */
-static int
+int
 take_fault(struct standin *s, long *counter)
 {
     int hit = 0;
@@ -223,7 +191,7 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
     return MHD_YES;
 }
 
-static const char *
+const char *
 arg(const struct args *a, const char *name)
 {
     size_t i;
@@ -234,7 +202,7 @@ arg(const struct args *a, const char *name)
     return NULL;
 }
 
-static enum MHD_Result
+enum MHD_Result
 send_text(struct MHD_Connection *c, struct standin *s, const char *method,
           const char *url, unsigned status, const char *type, const char *body,
           const char *retry_after)
@@ -800,6 +768,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                           "too many parameters");
     if (strncmp(url, "/download/", 10) == 0 && strcmp(method, "GET") == 0)
         return download(c, s, url, url + 10, &a);
+    if (strncmp(url, "/ecb/service/data/EXR/", 22) == 0 &&
+        strcmp(method, "GET") == 0)
+        return ecb_serve(c, s, url, &a);
     if (strncmp(url, s->prefix, plen) != 0 ||
         strncmp(url + plen, "/v2/", 4) != 0)
         return send_error(c, s, method, url, 404, "ResourceNotFound",
@@ -937,6 +908,8 @@ struct standin_args {
     const char *dir;
     const char *key;
     const char *port_file;
+    const char *rates;
+    const char *unpublished;
     long port;
     long delay;
 };
@@ -966,6 +939,12 @@ static const struct option long_opts[] = {
     {"slow-ms", required_argument, NULL, 's'},
     {"not-ready", required_argument, NULL, 'N'},
     {"gzip", no_argument, NULL, 'z'},
+    {"rates", required_argument, NULL, 'F'},
+    {"fx-fail-503", required_argument, NULL, '6'},
+    {"fx-stall", required_argument, NULL, 'S'},
+    {"fx-stall-ms", required_argument, NULL, 'M'},
+    {"fx-unpublished-after", required_argument, NULL, 'U'},
+    {"fx-empty-200", no_argument, NULL, 'E'},
     {"record", required_argument, NULL, 'R'},
     {"log", required_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
@@ -988,6 +967,9 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
         {'u', "--cut-body", 0, 1000000, &s->cut_body},
         {'s', "--slow-ms", 0, 60000, &s->slow_ms},
         {'N', "--not-ready", 0, 1000000, &s->not_ready},
+        {'6', "--fx-fail-503", 0, 1000000, &s->ecb.fail_503},
+        {'S', "--fx-stall", 0, 1000000, &s->ecb.stall},
+        {'M', "--fx-stall-ms", 0, 60000, &s->ecb.stall_ms},
     };
     size_t k;
     int c;
@@ -1017,6 +999,15 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
             break;
         case 'z':
             s->gzip = 1;
+            break;
+        case 'F':
+            a->rates = optarg;
+            break;
+        case 'U':
+            a->unpublished = optarg;
+            break;
+        case 'E':
+            s->ecb.empty_200 = 1;
             break;
         case 'R':
             s->record_dir = optarg;
@@ -1111,6 +1102,7 @@ release(struct standin *s)
         st_free(s->reports[i].gz);
     }
     st_free(s->reports);
+    ecb_release(s);
     st_sign_key_free(s->pub);
     pthread_mutex_destroy(&s->lock);
 }
@@ -1127,6 +1119,8 @@ main(int argc, char **argv)
     memset(&s, 0, sizeof(s));
     s.prefix = "/live";
     s.retry_after = 1;
+    s.ecb.published_until = INT32_MAX;
+    s.ecb.stall_ms = 3000;
     pthread_mutex_init(&s.lock, NULL);
     if ((status = parse_args(argc, argv, &s, &a)) >= 0)
         goto out;
@@ -1137,7 +1131,15 @@ main(int argc, char **argv)
         status = 66;
         goto out;
     }
+    if (a.unpublished != NULL &&
+        st_date_parse(a.unpublished, strlen(a.unpublished),
+                      &s.ecb.published_until, &err) != 0) {
+        fprintf(stderr, "amazon-pay-standin: bad --fx-unpublished-after\n");
+        status = 64;
+        goto out;
+    }
     if (load_reports(&s, a.dir) != 0 ||
+        (a.rates != NULL && ecb_load(&s, a.rates) != 0) ||
         (d = start_daemon(&s, a.port)) == NULL ||
         announce(&s, a.port_file) != 0)
         goto out;

@@ -43,25 +43,6 @@ usage(FILE *out)
             "API unreachable or failing: 69; key refused by Amazon: 77.\n");
 }
 
-/* SETTLE_TEST_BACKOFF_MS from the environment, or -1. */
-static int64_t
-test_backoff(char *const *envp)
-{
-    static const char key[] = "SETTLE_TEST_BACKOFF_MS=";
-    size_t i;
-
-    for (i = 0; envp != NULL && envp[i] != NULL; i++) {
-        if (strncmp(envp[i], key, sizeof(key) - 1) == 0) {
-            char *end = NULL;
-            long v = strtol(envp[i] + sizeof(key) - 1, &end, 10);
-
-            if (end != NULL && *end == '\0' && v >= 0 && v <= 600000)
-                return v;
-        }
-    }
-    return -1;
-}
-
 int
 cmd_fetch(struct st_cli *cli, int argc, char **argv)
 {
@@ -101,7 +82,7 @@ cmd_fetch(struct st_cli *cli, int argc, char **argv)
         return cli_usage_error("fetch", "--source wants api or dir:PATH");
     st_fetch_opts_init(&fo);
     fo.source = source;
-    fo.backoff_base_ms = test_backoff(cli->envp);
+    fo.backoff_base_ms = cli_test_backoff(cli);
     if ((rc = cli_connect_locked(cli, date, &db)) == 0)
         rc =
             st_fetch_date(db, &cli->cfg, date, &fo, &cli->log, &res, &cli->err);

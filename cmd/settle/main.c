@@ -206,6 +206,25 @@ cli_verb(int argc, char **argv, const char *verb, int nargs, const char *want,
     return -1;
 }
 
+/* SETTLE_TEST_BACKOFF_MS from the environment, or -1. */
+int64_t
+cli_test_backoff(const struct st_cli *cli)
+{
+    static const char key[] = "SETTLE_TEST_BACKOFF_MS=";
+    size_t i;
+
+    for (i = 0; cli->envp != NULL && cli->envp[i] != NULL; i++) {
+        if (strncmp(cli->envp[i], key, sizeof(key) - 1) == 0) {
+            char *end = NULL;
+            long v = strtol(cli->envp[i] + sizeof(key) - 1, &end, 10);
+
+            if (end != NULL && *end == '\0' && v >= 0 && v <= 600000)
+                return v;
+        }
+    }
+    return -1;
+}
+
 int
 cli_date_out(struct st_cli *cli, int argc, char **argv,
              void (*print_usage)(FILE *out), int32_t *date, const char **out)

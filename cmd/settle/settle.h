@@ -56,6 +56,12 @@ int cli_fail(struct st_cli *cli, const char *stage, int rc);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * SETTLE_TEST_BACKOFF_MS from the environment (the first retry delay, so
+ * the fault tests do not wait seconds), or -1 for lib/io/http's default.
+ */
+int64_t cli_test_backoff(const struct st_cli *cli);
+
 /* Parses a --date argument; on error fills cli->err. */
 int cli_parse_date(struct st_cli *cli, const char *arg, int32_t *days);
 

@@ -11,7 +11,6 @@
 
 #include "core/alloc.h"
 #include "amazon/api.h"
-#include "core/version.h"
 #include "core/banned.h"
 
 #define URL_MAX   8192
@@ -27,16 +26,6 @@ struct sign_ctx {
     size_t nparams;
     struct st_buf sts; /* the last string to sign, for diagnostics */
 };
-
-void
-st_api_http_opts(const struct st_config *cfg, struct st_http_opts *opts)
-{
-    st_http_opts_init(opts);
-    opts->timeout_s = cfg->http_timeout_s;
-    opts->max_attempts = cfg->http_max_attempts;
-    opts->ca_file = cfg->ca_file;
-    opts->user_agent = "settle/" ST_VERSION;
-}
 
 int
 st_api_base_url(const struct st_config *cfg, struct st_buf *out,

@@ -89,13 +89,6 @@ int st_api_base_url(const struct st_config *cfg, struct st_buf *out,
                     struct st_err *err);
 
 /*
- * Fills opts with the HTTP defaults and cfg's http_timeout_s,
- * http_max_attempts and ca_file, and settle's User-Agent: what every
- * client of the API (fetch, doctor) sends with.
- */
-void st_api_http_opts(const struct st_config *cfg, struct st_http_opts *opts);
-
-/*
  * Sets api up for base_url (checked with st_http_check_url: https, or
  * http to loopback) and the given signing material. Allocates nothing.
  */

@@ -205,7 +205,7 @@ http_setup(const struct fetch *f, struct st_http_opts *opts,
 {
     const struct st_config *cfg = f->cfg;
 
-    st_api_http_opts(cfg, opts);
+    st_http_opts_config(cfg, opts);
     if (f->opts->backoff_base_ms >= 0)
         opts->backoff_base_ms = f->opts->backoff_base_ms;
     st_http_env_system(sysenv);

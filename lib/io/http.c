@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/num.h"
 #include "io/http.h"
+#include "core/version.h"
 #include "core/banned.h"
 
 #define HEADERS_MAX ((size_t)64 * 1024)
@@ -35,6 +36,16 @@ st_http_opts_init(struct st_http_opts *opts)
     opts->backoff_max_ms = 30000;
     opts->retry_after_max_ms = 60000;
     opts->max_body = (size_t)64 * 1024 * 1024;
+}
+
+void
+st_http_opts_config(const struct st_config *cfg, struct st_http_opts *opts)
+{
+    st_http_opts_init(opts);
+    opts->timeout_s = cfg->http_timeout_s;
+    opts->max_attempts = cfg->http_max_attempts;
+    opts->ca_file = cfg->ca_file;
+    opts->user_agent = "settle/" ST_VERSION;
 }
 
 static int64_t

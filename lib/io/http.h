@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/err.h"
 #include "core/log.h"
 
@@ -91,6 +92,14 @@ struct st_http_response {
 
 /* Fills opts with the defaults (60 s, 5 attempts, 1 s base, 64 MiB). */
 void st_http_opts_init(struct st_http_opts *opts);
+
+/*
+ * Fills opts with the defaults and cfg's http_timeout_s, http_max_attempts
+ * and ca_file, and settle's User-Agent: what every request settle makes
+ * (the Amazon Pay API, the ECB) is sent with.
+ */
+void st_http_opts_config(const struct st_config *cfg,
+                         struct st_http_opts *opts);
 
 /* Fills env with the real clock, nanosleep and arc4random. */
 void st_http_env_system(struct st_http_env *env);

@@ -1,13 +1,10 @@
 /*
- * fx.h: ECB euro reference rates, read exactly and applied with one
+ * fx.h: ECB euro reference rates, held exactly and applied with one
  * rounding.
  *
- * The ECB publishes every quote as units of a currency per 1 EUR, in a
- * "wide" CSV: a header `Date,USD,JPY,...,ZAR,` (trailing comma), then one
- * row per TARGET business day, newest first (eurofxref-hist.csv), or a
- * single day (eurofxref.csv, whose cells are separated by ", " and whose
- * date reads "13 April 2026"). `N/A` or an empty cell means no quote. Both
- * layouts are read; each quote stays an exact decimal (struct st_rate).
+ * The ECB publishes every quote as units of a currency per 1 EUR; the
+ * files and answers it comes in are read by lib/normalize/fx_csv, stored
+ * in settle.fx_rate by lib/normalize/rates.
  *
  * A struct st_fx holds quotes per currency, sorted by date after
  * st_fx_sort. A conversion on day D uses the latest quotes on or before D;
@@ -26,40 +23,6 @@
 #include "core/err.h"
 #include "core/money.h"
 #include "core/problems.h"
-
-/* ---------------------------------------------------------- reading */
-
-/*
- * Called once per quote of an ECB file: date (days since the epoch),
- * currency code ("USD", NUL-terminated), the cell as written (text, len;
- * borrowed) and its exact value. Returns 0 or a negative ST_ERR_*.
- */
-typedef int (*st_fx_quote_fn)(void *ctx, int32_t date, const char *code,
-                              const char *text, size_t len,
-                              const struct st_rate *rate, struct st_err *err);
-
-struct st_fx_csv; /* opaque */
-
-/*
- * Creates an ECB CSV reader in *out (free with st_fx_csv_free). Bad rows
- * (unparseable date or rate, a code that is not three capital letters,
- * the wrong number of cells) go to problems as FILE:LINE:COL; file and
- * problems are borrowed. Returns 0 or ST_ERR_NOMEM.
- */
-int st_fx_csv_new(const char *file, st_fx_quote_fn fn, void *ctx,
-                  struct st_problems *problems, struct st_fx_csv **out,
-                  struct st_err *err);
-void st_fx_csv_free(struct st_fx_csv *r);
-
-/* Feeds len bytes; 0 or a hard error (CSV-level errors become problems). */
-int st_fx_csv_feed(struct st_fx_csv *r, const void *data, size_t len,
-                   struct st_err *err);
-
-/* Ends the input; a file without a header row is a problem. */
-int st_fx_csv_finish(struct st_fx_csv *r, struct st_err *err);
-
-/* Quotes delivered so far. */
-long st_fx_csv_quotes(const struct st_fx_csv *r);
 
 /* ---------------------------------------------------------- the table */
 
@@ -83,34 +46,13 @@ void st_fx_sort(struct st_fx *fx);
 size_t st_fx_count(const struct st_fx *fx);
 
 /*
- * Reads the ECB CSV file at path into fx (and sorts it). Problems in the
- * file go to problems (the caller refuses the file when total grew).
+ * Reads the ECB CSV file at path (any layout of fx_csv.h) into fx and
+ * sorts it. Problems in the file go to problems (the caller refuses the
+ * file when total grew).
  * ST_ERR_NOINPUT when the file cannot be opened, ST_ERR_IO on read errors.
  */
 int st_fx_load_file(struct st_fx *fx, const char *path,
                     struct st_problems *problems, struct st_err *err);
-
-/* ---------------------------------------------------------- database */
-
-struct st_db;
-
-/* What st_fx_import did. */
-struct st_fx_import_stats {
-    long quotes;   /* quotes read from the file */
-    long inserted; /* new (date, currency) rows */
-    long updated;  /* rows whose value changed */
-};
-
-/*
- * Loads the ECB CSV file at path into settle.fx_rate in one transaction:
- * COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT
- * DO UPDATE (only where the value differs), so importing the same file
- * twice changes nothing and an ECB correction replaces the old quote.
- * Problems in the file go to problems and nothing is loaded (ST_ERR_DATA).
- */
-int st_fx_import(struct st_db *db, const char *path,
-                 struct st_problems *problems, struct st_fx_import_stats *stats,
-                 struct st_err *err);
 
 /* ---------------------------------------------------------- converting */
 

@@ -11,9 +11,11 @@
 #include "amazon/api.h"
 #include "amazon/sign.h"
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/fsutil.h"
 #include "io/db.h"
 #include "io/dbvalue.h"
+#include "normalize/ecb.h"
 #include "reconcile/reconcile.h"
 #include "run/doctor.h"
 #include "core/banned.h"
@@ -33,6 +35,7 @@ struct doctor {
     struct st_http_opts http; /* the API client's, set up by check_api */
     struct st_buf base;       /* the API's base URL */
     struct st_api api;
+    int ecb_ok; /* the ECB source answered with recent quotes */
 };
 
 const char *
@@ -295,7 +298,7 @@ check_dirs(struct doctor *d, struct st_doctor_check *c)
 static int
 api_setup(struct doctor *d, struct st_err *err)
 {
-    st_api_http_opts(d->cfg, &d->http);
+    st_http_opts_config(d->cfg, &d->http);
     if (d->key == NULL)
         return st_err_set(err, ST_ERR_CONFIG, "not checked: no usable key");
     if (st_api_base_url(d->cfg, &d->base, err) != 0)
@@ -355,6 +358,53 @@ check_clock(struct doctor *d, struct st_doctor_check *c)
     say(c, ST_DOCTOR_OK, "within %lld s of the API's", (long long)skew);
 }
 
+static int
+no_reporting(const struct doctor *d)
+{
+    const char *ccy = d->cfg->reporting_currency;
+
+    return ccy == NULL || ccy[0] == '\0';
+}
+
+static void
+check_ecb(struct doctor *d, struct st_doctor_check *c)
+{
+    struct st_ecb_opts o;
+    struct st_err err;
+    int32_t today = (int32_t)(d->env->now(d->env->ctx) / 86400);
+    int32_t latest = 0;
+    char day[ST_DATE_LEN + 1];
+    long quotes = 0;
+    int rc;
+
+    if (no_reporting(d)) {
+        say(c, ST_DOCTOR_OK, "no reporting_currency: the ECB is not asked");
+        return;
+    }
+    st_ecb_opts_init(&o);
+    o.env = d->env;
+    rc = st_ecb_probe(d->cfg, today, &o, &quotes, &latest, &err);
+    if (rc != 0) {
+        fail_err(c, rc, &err,
+                 "check fx_url, the proxy and ca_file; "
+                 "meanwhile settle fx import eurofxref.csv");
+        return;
+    }
+    d->ecb_ok = quotes > 0;
+    if (quotes == 0) {
+        say(c, ST_DOCTOR_WARN,
+            "%s answers, but no quote in the last ten "
+            "days",
+            d->cfg->fx_url);
+        return;
+    }
+    st_date_format(latest, day);
+    say(c, ST_DOCTOR_OK,
+        "%s answers: %ld quotes of the last ten days, the "
+        "latest of %s",
+        d->cfg->fx_url, quotes, day);
+}
+
 #define RATES_QUERY "queries/select_doctor_rates.sql"
 
 static void
@@ -368,7 +418,7 @@ check_rates(struct doctor *d, struct st_doctor_check *c)
     int col[2];
     int rc;
 
-    if (ccy == NULL || ccy[0] == '\0') {
+    if (no_reporting(d)) {
         say(c, ST_DOCTOR_OK, "no reporting_currency: no rates needed");
         return;
     }
@@ -381,6 +431,12 @@ check_rates(struct doctor *d, struct st_doctor_check *c)
         rc = st_db_i64(res, 0, col[1], RATES_QUERY, &age, &err);
     if (rc != 0)
         fail_err(c, rc, &err, NULL);
+    else if ((PQgetisnull(res, 0, col[0]) || age > d->cfg->fx_max_age_days) &&
+             d->ecb_ok)
+        say(c, ST_DOCTOR_OK,
+            "no ECB quote for %s stored within fx_max_age_days yet: settle "
+            "run fetches them",
+            ccy);
     else if (PQgetisnull(res, 0, col[0]) || age > d->cfg->fx_max_age_days) {
         c->rc = ST_ERR_NOINPUT;
         say(c, ST_DOCTOR_FAIL,
@@ -388,8 +444,8 @@ check_rates(struct doctor *d, struct st_doctor_check *c)
             "(%lld) of today",
             ccy, (long long)d->cfg->fx_max_age_days);
         (void)snprintf(c->fix, sizeof(c->fix),
-                       "load the ECB reference rates: settle fx import "
-                       "eurofxref.csv");
+                       "load the ECB reference rates: settle fx fetch, or "
+                       "settle fx import eurofxref.csv");
     } else
         say(c, ST_DOCTOR_OK, "ECB quotes for %s up to %s", ccy,
             st_db_text(res, 0, col[0]));
@@ -411,6 +467,7 @@ static const struct {
     {"dirs", check_dirs},
     {"api", check_api},
     {"clock", check_clock},
+    {"ecb", check_ecb},
     {"rates", check_rates},
 };
 

@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "io/dbvalue.h"
 #include "fetch/fetch.h"
+#include "normalize/ecb.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
 #include "run/run.h"
@@ -583,6 +584,16 @@ stage_fetch(struct st_run_ctx *ctx, struct st_err *err)
     return rc;
 }
 
+/* The date's ECB quotes, fetched when reporting_currency needs them. */
+static int
+ensure_rates(struct st_run_ctx *ctx, struct st_err *err)
+{
+    struct st_ecb_opts o;
+
+    st_ecb_opts_init(&o);
+    return st_ecb_ensure(ctx->db, ctx->cfg, ctx->date, &o, ctx->log, err);
+}
+
 static int
 stage_normalize(struct st_run_ctx *ctx, struct st_err *err)
 {
@@ -603,6 +614,8 @@ stage_normalize(struct st_run_ctx *ctx, struct st_err *err)
     }
     o.fx_max_age_days = (int)ctx->cfg->fx_max_age_days;
     o.log = ctx->log;
+    if ((rc = ensure_rates(ctx, err)) != 0)
+        return rc;
     probs = st_malloc(sizeof(*probs));
     if (probs == NULL)
         return st_err_set(err, ST_ERR_NOMEM, "out of memory");

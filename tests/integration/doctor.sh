@@ -30,7 +30,7 @@ run "$SETTLE" doctor
 expect_rc "a good setup passes" 0
 expect_match "the checks, in order" \
     "$(printf '%s\n' "$OUT" | sed 's/^[a-zA-Z]* *\([a-z ]*\):.*/\1/' | tr '\n' ',')" \
-    '^config,key file,key,database,schema,ledger view,privileges,dirs,api,clock,rates,$'
+    '^config,key file,key,database,schema,ledger view,privileges,dirs,api,clock,ecb,rates,$'
 expect_match "the signed API call answers" "$(result api)" '^ok$'
 expect_match "the clock is compared with the API's Date" "$OUT" \
     'ok +clock: within [0-9]+ s of the API'"'"'s'
@@ -39,7 +39,7 @@ expect_match "running as a superuser is a warning, with its fix" "$OUT" \
 run "$SETTLE" --log-format json doctor
 expect_rc "JSON too" 0
 expect_match "one object per check" \
-    "$(printf '%s\n' "$OUT" | grep -c '^{"check":')" '^11$'
+    "$(printf '%s\n' "$OUT" | grep -c '^{"check":')" '^12$'
 
 # ---------------------------------------------------------------- mistakes
 chmod 644 "$T_TMP/key.pem"
@@ -76,9 +76,31 @@ expect_match "a missing ledger view fails its check" "$OUT" \
     '^FAIL +ledger view: the ledger view settle.ledger_entry does not exist'
 psql -X -q -d "$FETCH_DB" -c "ALTER VIEW settle.le_off RENAME TO ledger_entry"
 
+# A reporting currency: the ECB source is asked (the stand-in's, serving
+# quotes of yesterday and today), and none stored is fine while it answers.
+printf 'Date,USD,\n%s,1.0800,\n%s,1.0810,\n' "$(date -u -d yesterday +%F)" \
+    "$(date -u +%F)" > "$T_TMP/recent.csv"
+start_standin --rates "$T_TMP/recent.csv" || fail "stand-in with rates"
+export SETTLE_FX_URL="${SETTLE_API_BASE_URL%/live}/ecb/service/data/EXR/D..EUR.SP00.A"
 run env SETTLE_REPORTING_CURRENCY=USD "$SETTLE" doctor
-expect_rc "no ECB rates with a reporting currency: exit 66" 66
-expect_match "with the fix" "$OUT" '^FAIL +rates: .*fix: load the ECB'
+expect_rc "a reporting currency and an answering ECB source: exit 0" 0
+expect_match "the ECB check says what came back" "$OUT" \
+    '^ok +ecb: http://127.0.0.1:[0-9]+/ecb/.* answers: 2 quotes of the last ten days'
+expect_match "no stored quote is fine then" "$OUT" \
+    '^ok +rates: no ECB quote for USD stored .*settle run fetches them'
+
+run env SETTLE_REPORTING_CURRENCY=USD SETTLE_HTTP_MAX_ATTEMPTS=1 \
+    SETTLE_FX_URL="${SETTLE_API_BASE_URL%/live}/ecb/nothing-here" "$SETTLE" doctor
+expect_rc "a wrong fx_url fails with 78" 78
+expect_match "naming fx_url" "$OUT" '^FAIL +ecb: .*answered 404 for fx_url .*check fx_url'
+
+start_standin --rates "$T_TMP/recent.csv" --fx-fail-503 100 ||
+    fail "stand-in failing its ECB answers"
+export SETTLE_FX_URL="${SETTLE_API_BASE_URL%/live}/ecb/service/data/EXR/D..EUR.SP00.A"
+run env SETTLE_REPORTING_CURRENCY=USD SETTLE_HTTP_MAX_ATTEMPTS=1 "$SETTLE" doctor
+expect_rc "an ECB source failing: the first failure's exit, 69" 69
+expect_match "no ECB rates stored then fails too, with the fix" "$OUT" \
+    '^FAIL +rates: .*fix: load the ECB reference rates: settle fx fetch'
 
 : > "$T_TMP/notadir"
 run env SETTLE_OUT_DIR="$T_TMP/notadir/out" "$SETTLE" doctor
