@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -131,8 +131,12 @@ ecb_serve(struct MHD_Connection *c, struct standin *s, const char *url,
     int32_t to;
     enum MHD_Result ret;
 
-    if (take_fault(s, &s->ecb.stall))
-        usleep((useconds_t)s->ecb.stall_ms * 1000);
+    if (take_fault(s, &s->ecb.stall)) {
+        struct timespec ts = {s->ecb.stall_ms / 1000,
+                              (s->ecb.stall_ms % 1000) * 1000000L};
+
+        nanosleep(&ts, NULL);
+    }
     if (take_fault(s, &s->ecb.fail_503))
         return send_text(c, s, "GET", url, 503, "text/plain",
                          "Service Unavailable", NULL);

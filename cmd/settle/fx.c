@@ -163,7 +163,7 @@ cmd_fx(struct st_cli *cli, int argc, char **argv)
         struct st_rates_input in = {.name = a.path, .replace = a.replace};
 
         rc = st_rates_import(db, &in, probs, &stats, &cli->err);
-        snprintf(what, sizeof(what), "imported '%.40s'", a.path);
+        (void)snprintf(what, sizeof(what), "imported '%.40s'", a.path);
     } else {
         char d1[ST_DATE_LEN + 1];
         char d2[ST_DATE_LEN + 1];
@@ -171,7 +171,7 @@ cmd_fx(struct st_cli *cli, int argc, char **argv)
         rc = fx_fetch(cli, db, from, to, probs, &stats);
         st_date_format(from, d1);
         st_date_format(to, d2);
-        snprintf(what, sizeof(what), "fetched ECB rates %s..%s", d1, d2);
+        (void)snprintf(what, sizeof(what), "fetched ECB rates %s..%s", d1, d2);
     }
     if (rc == ST_ERR_DATA && probs->total > 0)
         cli_print_problems(cli, "fx", probs);

@@ -119,7 +119,7 @@ st_ecb_fetch(struct st_db *db, const struct st_config *cfg, int32_t from,
     memset(stats, 0, sizeof(*stats));
     st_date_format(from, d1);
     st_date_format(to, d2);
-    snprintf(name, sizeof(name), "ECB %s..%s", d1, d2);
+    (void)snprintf(name, sizeof(name), "ECB %s..%s", d1, d2);
     st_buf_init(&body, ECB_MAX_BODY);
     if ((rc = st_ecb_get(cfg, from, to, opts, log, &body, err)) == 0) {
         in.name = name;
