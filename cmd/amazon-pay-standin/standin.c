@@ -28,7 +28,10 @@
  * --not-ready K (Get Report Document answers 202, "not ready yet", the
  * first K times for each document, as one integration has seen). --gzip
  * serves every document gzip-compressed (zlib, one member) with
- * compressionAlgorithm "GZIP" instead of "N/A".
+ * compressionAlgorithm "GZIP" instead of "N/A". --clock-skew S sends a
+ * Date header S seconds off the real clock (negative: behind), for
+ * `settle doctor`'s clock check; signatures are still judged by the real
+ * clock.
  *
  * With --rates FILE it also serves the ECB Data Portal's answers for
  * `settle fx fetch` (ecb.c, with faults of its own).
@@ -107,6 +110,8 @@ usage(FILE *out)
             "                      first K times for each document\n"
             "  --gzip              serve documents gzipped, with\n"
             "                      compressionAlgorithm GZIP\n"
+            "  --clock-skew S      send a Date header S seconds off the\n"
+            "                      real clock (-86400..86400)\n"
             "  --rates FILE        serve the ECB quotes of FILE (an ECB CSV)\n"
             "                      at /ecb/service/data/EXR/...\n"
             "  --fx-fail-503 N     answer the first N ECB requests with 503\n"
@@ -202,6 +207,23 @@ arg(const struct args *a, const char *name)
     return NULL;
 }
 
+/* With --clock-skew, the Date header libmicrohttpd no longer sends, from
+ * the skewed clock (IMF-fixdate, RFC 9110 5.6.7). */
+static void
+add_date(const struct standin *s, struct MHD_Response *r)
+{
+    char date[64];
+    time_t t;
+    struct tm tm;
+
+    if (s->clock_skew == 0)
+        return;
+    t = time(NULL) + (time_t)s->clock_skew;
+    if (gmtime_r(&t, &tm) != NULL &&
+        strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm) > 0)
+        MHD_add_response_header(r, "Date", date);
+}
+
 enum MHD_Result
 send_text(struct MHD_Connection *c, struct standin *s, const char *method,
           const char *url, unsigned status, const char *type, const char *body,
@@ -215,6 +237,7 @@ send_text(struct MHD_Connection *c, struct standin *s, const char *method,
     if (r == NULL)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
+    add_date(s, r);
     if (retry_after != NULL)
         MHD_add_response_header(r, "Retry-After", retry_after);
     ret = MHD_queue_response(c, status, r);
@@ -655,6 +678,7 @@ download(struct MHD_Connection *c, struct standin *s, const char *url,
     }
     MHD_add_response_header(resp, "Content-Type",
                             s->gzip ? "application/gzip" : "text/csv");
+    add_date(s, resp);
     ret = MHD_queue_response(c, 200, resp);
     MHD_destroy_response(resp);
     if (s->log != NULL) {
@@ -939,6 +963,7 @@ static const struct option long_opts[] = {
     {"slow-ms", required_argument, NULL, 's'},
     {"not-ready", required_argument, NULL, 'N'},
     {"gzip", no_argument, NULL, 'z'},
+    {"clock-skew", required_argument, NULL, 'D'},
     {"rates", required_argument, NULL, 'F'},
     {"fx-fail-503", required_argument, NULL, '6'},
     {"fx-stall", required_argument, NULL, 'S'},
@@ -967,6 +992,7 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
         {'u', "--cut-body", 0, 1000000, &s->cut_body},
         {'s', "--slow-ms", 0, 60000, &s->slow_ms},
         {'N', "--not-ready", 0, 1000000, &s->not_ready},
+        {'D', "--clock-skew", -86400, 86400, &s->clock_skew},
         {'6', "--fx-fail-503", 0, 1000000, &s->ecb.fail_503},
         {'S', "--fx-stall", 0, 1000000, &s->ecb.stall},
         {'M', "--fx-stall-ms", 0, 60000, &s->ecb.stall_ms},
@@ -1053,7 +1079,8 @@ start_daemon(struct standin *s, long port)
         return NULL;
     d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-            MHD_USE_ERROR_LOG,
+            MHD_USE_ERROR_LOG |
+            (s->clock_skew != 0 ? MHD_USE_SUPPRESS_DATE_NO_CLOCK : 0),
         (uint16_t)port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         MHD_OPTION_END);

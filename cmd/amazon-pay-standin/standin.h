@@ -67,6 +67,7 @@ struct standin {
     long page_cap;
     long not_ready;
     int gzip;
+    long clock_skew; /* --clock-skew: seconds the Date header is off */
     long nrecord;
     FILE *log;
     struct ecb ecb;

@@ -76,6 +76,20 @@ expect_match "a missing ledger view fails its check" "$OUT" \
     '^FAIL +ledger view: the ledger view settle.ledger_entry does not exist'
 psql -X -q -d "$FETCH_DB" -c "ALTER VIEW settle.le_off RENAME TO ledger_entry"
 
+# The API's clock off: a minute is fine, fifteen minutes either way (where
+# Amazon refuses a signature) is a warning with the fix, not a failure.
+start_standin --clock-skew 60 || fail "stand-in a minute ahead"
+run "$SETTLE" doctor
+expect_match "a minute off is ok" "$OUT" \
+    '^ok +clock: within (59|60|61) s of the API'"'"'s'
+for skew in 900 -900; do
+    start_standin --clock-skew "$skew" || fail "stand-in $skew s off"
+    run "$SETTLE" doctor
+    expect_rc "the API's clock $skew s off: still exit 0" 0
+    expect_match "warned with the difference and the fix" "$OUT" \
+        '^warn +clock: this clock and the API'"'"'s differ by (899|900|901) s; fix: synchronise the clock \(NTP\)'
+done
+
 # A reporting currency: the ECB source is asked (the stand-in's, serving
 # quotes of yesterday and today), and none stored is fine while it answers.
 printf 'Date,USD,\n%s,1.0800,\n%s,1.0810,\n' "$(date -u -d yesterday +%F)" \
