@@ -976,6 +976,56 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Option c, which takes no number, into s and a: -1 to go on, else the
+ * exit status. */
+static int
+other_opt(int c, struct standin *s, struct standin_args *a)
+{
+    switch (c) {
+    case 'r':
+        a->dir = optarg;
+        break;
+    case 'k':
+        a->key = optarg;
+        break;
+    case 'P':
+        a->port_file = optarg;
+        break;
+    case 'x':
+        s->prefix = optarg;
+        break;
+    case 'z':
+        s->gzip = 1;
+        break;
+    case 'F':
+        a->rates = optarg;
+        break;
+    case 'U':
+        a->unpublished = optarg;
+        break;
+    case 'E':
+        s->ecb.empty_200 = 1;
+        break;
+    case 'R':
+        s->record_dir = optarg;
+        break;
+    case 'l':
+        s->log = fopen(optarg, "a");
+        if (s->log == NULL) {
+            fprintf(stderr, "amazon-pay-standin: cannot open '%s'\n", optarg);
+            return 73;
+        }
+        break;
+    case 'h':
+        usage(stdout);
+        return 0;
+    default:
+        usage(stderr);
+        return 64;
+    }
+    return -1;
+}
+
 /* Options into s and a: -1 to go on, else the exit status. */
 static int
 parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
@@ -999,58 +1049,17 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
     };
     size_t k;
     int c;
+    int rc;
 
     while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         for (k = 0; k < sizeof(nums) / sizeof(nums[0]); k++)
             if (nums[k].c == c)
                 break;
-        if (k < sizeof(nums) / sizeof(nums[0])) {
-            if (parse_long(nums[k].name, optarg, nums[k].lo, nums[k].hi,
-                           nums[k].out) != 0)
-                return 64;
-            continue;
-        }
-        switch (c) {
-        case 'r':
-            a->dir = optarg;
-            break;
-        case 'k':
-            a->key = optarg;
-            break;
-        case 'P':
-            a->port_file = optarg;
-            break;
-        case 'x':
-            s->prefix = optarg;
-            break;
-        case 'z':
-            s->gzip = 1;
-            break;
-        case 'F':
-            a->rates = optarg;
-            break;
-        case 'U':
-            a->unpublished = optarg;
-            break;
-        case 'E':
-            s->ecb.empty_200 = 1;
-            break;
-        case 'R':
-            s->record_dir = optarg;
-            break;
-        case 'l':
-            s->log = fopen(optarg, "a");
-            if (s->log == NULL) {
-                fprintf(stderr, "amazon-pay-standin: cannot open '%s'\n",
-                        optarg);
-                return 73;
-            }
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
+        if (k == sizeof(nums) / sizeof(nums[0])) {
+            if ((rc = other_opt(c, s, a)) >= 0)
+                return rc;
+        } else if (parse_long(nums[k].name, optarg, nums[k].lo, nums[k].hi,
+                              nums[k].out) != 0) {
             return 64;
         }
     }
