@@ -202,7 +202,7 @@ setup(void **state)
     fx = calloc(1, sizeof(*fx));
     /* cmocka runs no teardown after a failed setup: free here */
     if (fx == NULL || st_config_init(&fx->cfg, &err) != 0 ||
-        st_db_connect("", &fx->db, &err) != 0 ||
+        st_db_connect("", NULL, &fx->db, &err) != 0 ||
         st_db_migrate(fx->db, NULL, NULL, &err) != 0 ||
         snprintf(fx->seller, sizeof(fx->seller), "TESTRUN%ld",
                  (long)getpid()) >= (int)sizeof(fx->seller) ||
@@ -331,7 +331,7 @@ test_lock_held(void **state)
     struct st_err err;
 
     NEED_DB(fx);
-    assert_int_equal(st_db_connect("", &other, &err), 0);
+    assert_int_equal(st_db_connect("", NULL, &other, &err), 0);
     assert_int_equal(st_db_lock(other, fx->seller, fx->ctx.date, &err), 0);
     assert_int_equal(st_run_date(&fx->ctx, stages, 4, &sum, &err),
                      ST_ERR_TEMPFAIL);

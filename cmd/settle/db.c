@@ -83,7 +83,7 @@ cmd_db(struct st_cli *cli, int argc, char **argv)
 
     if ((rc = parse_args(argc, argv, &roles)) >= 0)
         return rc;
-    rc = st_db_connect(cli->cfg.database, &db, &cli->err);
+    rc = st_db_connect(cli->cfg.database, &cli->log, &db, &cli->err);
     if (rc == 0)
         rc = st_db_migrate(db, &cli->log, &applied, &cli->err);
     if (rc == 0)

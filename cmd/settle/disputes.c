@@ -70,7 +70,7 @@ list(struct st_cli *cli, int open_only, int32_t date)
         goto out;
     if ((rc = st_template_load(path, ST_TMPL_DISPUTES, &t, &cli->err)) != 0)
         goto out;
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+    if ((rc = st_db_connect(cli->cfg.database, &cli->log, &db, &cli->err)) != 0)
         goto out;
     t.csv.bom = 0;
     t.csv.crlf = 0;
@@ -105,7 +105,7 @@ close_case(struct st_cli *cli, const char *case_id, const char *outcome,
     char when[ST_DATETIME_LEN + 1];
     int rc;
 
-    rc = st_db_connect(cli->cfg.database, &db, &cli->err);
+    rc = st_db_connect(cli->cfg.database, &cli->log, &db, &cli->err);
     if (rc == 0)
         rc = st_dispute_close(db, cli->cfg.seller_id, case_id, outcome, note,
                               when, &cli->err);

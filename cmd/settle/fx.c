@@ -157,7 +157,7 @@ cmd_fx(struct st_cli *cli, int argc, char **argv)
         goto out;
     }
     st_problems_init(probs);
-    if ((rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+    if ((rc = st_db_connect(cli->cfg.database, &cli->log, &db, &cli->err)) != 0)
         goto out;
     if (a.path != NULL) {
         struct st_rates_input in = {.name = a.path, .replace = a.replace};

@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "core/fault.h"
 #include "core/currency.h"
 #include "core/date.h"
 #include "core/path.h"
@@ -271,7 +272,7 @@ cli_connect_locked(struct st_cli *cli, int32_t date, struct st_db **db)
 
     *db = NULL;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
-        (rc = st_db_connect(cli->cfg.database, db, &cli->err)) != 0)
+        (rc = st_db_connect(cli->cfg.database, &cli->log, db, &cli->err)) != 0)
         return rc;
     return st_db_lock(*db, cli->cfg.seller_id, date, &cli->err);
 }
@@ -408,6 +409,7 @@ main(int argc, char **argv)
     (void)setlocale(LC_ALL, "C"); /* "C" is always there */
     memset(&cli, 0, sizeof(cli));
     cli.envp = environ;
+    st_fault_init(cli.envp); /* tests/faults/ only; see README "Reliability" */
     if ((status = parse_global(argc, argv, &g)) >= 0)
         return status;
     if ((cmd = find_command(argv[optind])) == NULL)

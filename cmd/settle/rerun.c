@@ -64,7 +64,8 @@ rebuild_and_compare(struct st_cli *cli, struct st_run_ctx *ctx, int *ndiff)
 
     st_buf_init(&diffs, 1 << 20);
     if ((rc = load_manifest(cli, cli->cfg.out_dir, ctx->date_s, &orig)) != 0 ||
-        (rc = st_db_connect(cli->cfg.database, &ctx->db, &cli->err)) != 0 ||
+        (rc = st_db_connect(cli->cfg.database, &cli->log, &ctx->db,
+                            &cli->err)) != 0 ||
         (rc = st_run_rebuild(ctx, &cli->err)) != 0 ||
         (rc = load_manifest(cli, ctx->out_dir, ctx->date_s, &again)) != 0)
         goto out;

@@ -261,7 +261,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     if ((rc = parse_args(cli, argc, argv, &a)) >= 0)
         return rc;
     if ((rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0 ||
-        (rc = st_db_connect(cli->cfg.database, &db, &cli->err)) != 0)
+        (rc = st_db_connect(cli->cfg.database, &cli->log, &db, &cli->err)) != 0)
         goto out;
     if (!a.dated) {
         if ((rc = plan_catchup(cli, db, &a, &rs)) != 0 || a.to < a.from)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
@@ -182,6 +183,7 @@ st_atomic_commit(struct st_atomic_file *af, struct st_err *err)
                         strerror(errno));
         goto out;
     }
+    st_fault_point("rename file");
     if (rename(af->tmp, af->path) != 0) {
         rc = st_err_set(err, ST_ERR_CANTCREAT, "cannot rename into '%s': %s",
                         af->path, strerror(errno));

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "core/alloc.h"
 #include "io/archive.h"
 #include "core/date.h"
@@ -120,10 +121,12 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
                         tmp.data, strerror(errno));
         goto out;
     }
+    st_fault_point("archive write");
     rc = write_all(fd, tmp.data, data, len, err);
     fd = -1;
     if (rc != 0)
         goto out;
+    st_fault_point("archive link");
     /* link(2) never replaces: a concurrent writer of the same hash wins. */
     if (link(tmp.data, path.data) != 0) {
         if (errno != EEXIST) {

@@ -20,15 +20,19 @@ const struct st_csvout_opts st_csvout_excel = {
 static void
 put(struct st_csvout *w, const char *p, size_t n)
 {
-    if (w->err == 0 && n > 0 && fwrite(p, 1, n, w->fp) != n)
+    if (w->err == 0 && n > 0 && fwrite(p, 1, n, w->fp) != n) {
         w->err = ST_ERR_IO;
+        w->sys_errno = errno;
+    }
 }
 
 static void
 putch(struct st_csvout *w, char c)
 {
-    if (w->err == 0 && putc_unlocked(c, w->fp) == EOF)
+    if (w->err == 0 && putc_unlocked(c, w->fp) == EOF) {
         w->err = ST_ERR_IO;
+        w->sys_errno = errno;
+    }
 }
 
 static void
@@ -328,17 +332,25 @@ st_csvout_close(struct st_csvout *w, struct st_err *err)
 
     if (w->fp == NULL)
         return 0;
-    if (fflush(w->fp) != 0 || ferror(w->fp))
-        rc = rc != 0 ? rc : ST_ERR_IO;
-    if (w->owned) {
-        if (rc == 0 && fsync(fileno(w->fp)) != 0)
-            rc = ST_ERR_IO;
-        if (fclose(w->fp) != 0 && rc == 0)
-            rc = ST_ERR_IO;
+    if ((fflush(w->fp) != 0 || ferror(w->fp)) && rc == 0) {
+        rc = ST_ERR_IO;
+        w->sys_errno = errno;
     }
-    if (rc != 0)
-        st_err_set(err, rc, "cannot write '%s'%s", name,
-                   rc == ST_ERR_IO ? ": write failed" : "");
+    if (w->owned) {
+        if (rc == 0 && fsync(fileno(w->fp)) != 0) {
+            rc = ST_ERR_IO;
+            w->sys_errno = errno;
+        }
+        if (fclose(w->fp) != 0 && rc == 0) {
+            rc = ST_ERR_IO;
+            w->sys_errno = errno;
+        }
+    }
+    if (rc == ST_ERR_IO)
+        st_err_set(err, rc, "cannot write '%s': %s", name,
+                   w->sys_errno != 0 ? strerror(w->sys_errno) : "write failed");
+    else if (rc != 0)
+        st_err_set(err, rc, "cannot write '%s'", name);
     w->fp = NULL;
     st_free(w->path);
     w->path = NULL;

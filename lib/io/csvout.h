@@ -47,6 +47,7 @@ struct st_csvout {
     size_t col;    /* cells written in the current row */
     uint64_t rows; /* rows ended so far */
     int err;       /* 0 or the first ST_ERR_IO */
+    int sys_errno; /* errno of the first failed write, for the message */
     char *path;    /* owned copy, for messages; NULL for a borrowed stream */
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/fault.h"
 #include "io/db.h"
 #include "io/dbvalue.h"
 #include "io/sqltext.h"
@@ -16,6 +17,7 @@
 struct st_db {
     PGconn *conn;
     int depth; /* open transaction levels: 0 none, 1 BEGIN, >1 savepoints */
+    struct st_log *log; /* the server's notices; borrowed, may be NULL */
 };
 
 /* Key space of settle's advisory locks: ("settle" in ASCII) and migrations. */
@@ -26,8 +28,10 @@ map_sqlstate(const char *state)
 {
     if (state == NULL || state[0] == '\0')
         return ST_ERR_DB;
+    /* connection exceptions; admin shutdown, crash shutdown, cannot
+     * connect now */
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-        strcmp(state, "57P03") == 0)
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)
         return ST_ERR_UNAVAILABLE;
     if (strcmp(state, "42501") == 0)
         return ST_ERR_PERM;
@@ -80,9 +84,14 @@ st_db_error(struct st_db *db, const PGresult *res, const char *what,
         primary = PQerrorMessage(db->conn);
     chomp_into(msg, sizeof(msg), primary);
     code = map_sqlstate(state);
-    if (state == NULL && db != NULL && db->conn != NULL &&
-        PQstatus(db->conn) == CONNECTION_BAD)
-        code = ST_ERR_UNAVAILABLE;
+    /*
+     * The server gives every error a SQLSTATE; one without comes from
+     * libpq itself: the connection lost, reset or unusable (PQstatus may
+     * still say CONNECTION_OK when the error is reported), or memory.
+     */
+    if (state == NULL || state[0] == '\0')
+        code = strstr(msg, "out of memory") != NULL ? ST_ERR_NOMEM
+                                                    : ST_ERR_UNAVAILABLE;
     st_err_set(err, code, "%s: %s", what, msg[0] ? msg : "database error");
     if (err != NULL && res != NULL) {
         const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
@@ -96,8 +105,66 @@ st_db_error(struct st_db *db, const PGresult *res, const char *what,
     return code;
 }
 
+/* libpq's notice receiver: a server NOTICE or WARNING, into the log. */
+static void
+on_notice(void *arg, const PGresult *res)
+{
+    const struct st_db *db = arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    char msg[400];
+
+    chomp_into(msg, sizeof(msg),
+               primary != NULL ? primary : PQresultErrorMessage(res));
+    st_log_msg(db->log,
+               sev != NULL && strcmp(sev, "WARNING") == 0 ? ST_LOG_WARN
+                                                          : ST_LOG_DEBUG,
+               "database", "%s", msg);
+}
+
+/* Contains both a and b, in that order. */
+static int
+has_both(const char *s, const char *a, const char *b)
+{
+    const char *p = strstr(s, a);
+
+    return p != NULL && strstr(p + strlen(a), b) != NULL;
+}
+
+/*
+ * What a failed connection attempt means to the scheduler. libpq gives no
+ * SQLSTATE for it, so the server's messages (as PostgreSQL words them in
+ * English) decide; anything else may pass by itself and stays 69.
+ */
+static int
+connect_failure(PGconn *conn, const char *msg)
+{
+    static const char *const perm[] = {
+        "authentication failed for user", /* password, peer, ident, ... */
+        "no pg_hba.conf entry",           "no password supplied",
+        "is not permitted to log in",     "permission denied for database",
+    };
+    size_t i;
+
+    if (conn != NULL && PQconnectionNeedsPassword(conn))
+        return ST_ERR_PERM;
+    for (i = 0; i < sizeof(perm) / sizeof(perm[0]); i++)
+        if (strstr(msg, perm[i]) != NULL)
+            return ST_ERR_PERM;
+    if (has_both(msg, "role \"", "\" does not exist"))
+        return ST_ERR_PERM;
+    if (has_both(msg, "database \"", "\" does not exist") ||
+        strstr(msg, "invalid connection option") != NULL ||
+        strstr(msg, "missing \"=\" after") != NULL ||
+        strstr(msg, "invalid URI") != NULL ||
+        strstr(msg, "invalid integer value") != NULL)
+        return ST_ERR_CONFIG;
+    return ST_ERR_UNAVAILABLE;
+}
+
 int
-st_db_connect(const char *conninfo, struct st_db **out, struct st_err *err)
+st_db_connect(const char *conninfo, struct st_log *log, struct st_db **out,
+              struct st_err *err)
 {
     int rc = ST_ERR_NOMEM;
     struct st_db *db = NULL;
@@ -118,10 +185,12 @@ st_db_connect(const char *conninfo, struct st_db **out, struct st_err *err)
         char msg[400];
 
         chomp_into(msg, sizeof(msg), PQerrorMessage(db->conn));
-        rc = st_err_set(err, ST_ERR_UNAVAILABLE,
+        rc = st_err_set(err, connect_failure(db->conn, msg),
                         "cannot connect to the database: %s", msg);
         goto out;
     }
+    db->log = log;
+    (void)PQsetNoticeReceiver(db->conn, on_notice, db);
     res = PQexec(db->conn, "SET client_encoding = 'UTF8'; "
                            "SET DateStyle = 'ISO, YMD'; "
                            "SET TimeZone = 'UTC'; "
@@ -159,9 +228,13 @@ st_db_conn(struct st_db *db)
 int
 st_db_exec(struct st_db *db, const char *sql, struct st_err *err)
 {
-    PGresult *res = PQexec(db->conn, sql);
-    ExecStatusType st = PQresultStatus(res);
+    PGresult *res;
+    ExecStatusType st;
     int rc = 0;
+
+    st_fault_point(sql);
+    res = PQexec(db->conn, sql);
+    st = PQresultStatus(res);
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
         rc = st_db_error(db, res, "query", err);
@@ -179,6 +252,7 @@ run_params(struct st_db *db, const char *sql, const char *what, int nparams,
 
     if (out != NULL)
         *out = NULL;
+    st_fault_point(what);
     res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -227,6 +301,7 @@ st_db_stream(struct st_db *db, const char *name, int nparams,
     if (sql == NULL)
         return st_err_set(err, ST_ERR_INTERNAL, "no embedded SQL file '%s'",
                           name);
+    st_fault_point(name);
     if (PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL,
                           0) != 1)
         return st_db_error(db, NULL, name, err);
@@ -327,8 +402,11 @@ st_db_in_transaction(const struct st_db *db)
 int
 st_db_copy_begin(struct st_db *db, const char *copy_sql, struct st_err *err)
 {
-    PGresult *res = PQexec(db->conn, copy_sql);
+    PGresult *res;
     int rc = 0;
+
+    st_fault_point("COPY");
+    res = PQexec(db->conn, copy_sql);
 
     if (PQresultStatus(res) != PGRES_COPY_IN)
         rc = st_db_error(db, res, "COPY", err);
@@ -340,6 +418,7 @@ int
 st_db_copy_put(struct st_db *db, const char *data, size_t len,
                struct st_err *err)
 {
+    st_fault_point("COPY data");
     while (len > 0) {
         int chunk = len > (1 << 30) ? (1 << 30) : (int)len;
 
@@ -357,6 +436,7 @@ st_db_copy_end(struct st_db *db, struct st_err *err)
     PGresult *res;
     int rc = 0;
 
+    st_fault_point("COPY end");
     if (PQputCopyEnd(db->conn, NULL) != 1)
         return st_db_error(db, NULL, "COPY", err);
     while ((res = PQgetResult(db->conn)) != NULL) {

@@ -6,7 +6,8 @@
  * PQexecParams; every result is checked against the status the caller
  * expects. Errors carry libpq's primary message, detail, hint and SQLSTATE
  * into struct st_err, and map to ST_ERR_* codes:
- *   08xxx connection            -> ST_ERR_UNAVAILABLE (exit 69)
+ *   08xxx connection, 57P01..03 shutdown, and libpq's own errors (no
+ *   SQLSTATE: the connection lost)  -> ST_ERR_UNAVAILABLE (exit 69)
  *   42501 insufficient privilege -> ST_ERR_PERM        (exit 77)
  *   55P03, 40001, 40P01          -> ST_ERR_TEMPFAIL    (exit 75)
  *   22xxx, 23xxx data            -> ST_ERR_DATA        (exit 65)
@@ -29,10 +30,15 @@ struct st_db;
 /*
  * Connects with a libpq conninfo string or URI (empty: PG* variables and
  * .pgpass), sets client_encoding UTF8, DateStyle ISO and TimeZone UTC, and
- * returns the connection in *out (free with st_db_close). An unreachable
- * server is ST_ERR_UNAVAILABLE with libpq's message.
+ * returns the connection in *out (free with st_db_close). The server's
+ * notices and warnings go to log (stage "database"; NULL: dropped), never
+ * raw to stderr. A server that cannot be reached is ST_ERR_UNAVAILABLE
+ * (exit 69: it may pass), one that refuses the role or its password
+ * ST_ERR_PERM (77), a database that does not exist or a malformed conninfo
+ * ST_ERR_CONFIG (78): retrying cannot fix those. The message is libpq's.
  */
-int st_db_connect(const char *conninfo, struct st_db **out, struct st_err *err);
+int st_db_connect(const char *conninfo, struct st_log *log, struct st_db **out,
+                  struct st_err *err);
 
 /* Closes db; accepts NULL. */
 void st_db_close(struct st_db *db);

@@ -3,6 +3,7 @@
  * becomes a double, because that is what a spreadsheet cell holds; the
  * number format, not the double, decides what the accountant sees.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct st_xlsx {
     size_t nsheets;
     int err;
     lxw_error lxw;
+    int sys_errno; /* errno when lxw failed: the reason behind ZIP_ERRNO */
     char scratch[MAX_STRING + 1];
 };
 
@@ -57,7 +59,23 @@ note(struct st_xlsx *x, lxw_error e)
     if (e != LXW_NO_ERROR && x->err == 0) {
         x->err = ST_ERR_IO;
         x->lxw = e;
+        x->sys_errno = errno;
     }
+}
+
+/* "cannot write the workbook: WHAT: WHY", libxlsxwriter's text without its
+ * full stop, then errno's (ENOSPC behind ZIP_ERRNO, say) when there is one. */
+static int
+workbook_error(int code, lxw_error e, int why, struct st_err *err)
+{
+    const char *what = lxw_strerror(e);
+    size_t n = strlen(what);
+
+    if (n > 0 && what[n - 1] == '.')
+        n--;
+    return st_err_set(err, code, "cannot write the workbook: %.*s%s%s", (int)n,
+                      what, why != 0 ? ": " : "",
+                      why != 0 ? strerror(why) : "");
 }
 
 static int
@@ -65,9 +83,10 @@ report(struct st_xlsx *x, struct st_err *err)
 {
     if (x->err == 0)
         return 0;
-    return st_err_set(err, x->err, "cannot write the workbook: %s",
-                      x->lxw != LXW_NO_ERROR ? lxw_strerror(x->lxw)
-                                             : "internal error");
+    if (x->lxw == LXW_NO_ERROR)
+        return st_err_set(err, x->err,
+                          "cannot write the workbook: internal error");
+    return workbook_error(x->err, x->lxw, x->sys_errno, err);
 }
 
 int
@@ -354,15 +373,18 @@ st_xlsx_close(struct st_xlsx *x, struct st_err *err)
         return 0;
     end_sheet(x);
     rc = report(x, err);
+    errno = 0;
     e = workbook_close(x->wb); /* writes and frees, also on error */
     x->wb = NULL;
-    if (rc == 0 && e != LXW_NO_ERROR)
-        rc = st_err_set(err,
-                        e == LXW_ERROR_CREATING_XLSX_FILE ||
-                                e == LXW_ERROR_CREATING_TMPFILE
-                            ? ST_ERR_CANTCREAT
-                            : ST_ERR_IO,
-                        "cannot write the workbook: %s", lxw_strerror(e));
+    if (rc == 0 && e != LXW_NO_ERROR) {
+        int why = errno; /* what the zip writer's failed call set */
+
+        rc = workbook_error(e == LXW_ERROR_CREATING_XLSX_FILE ||
+                                    e == LXW_ERROR_CREATING_TMPFILE
+                                ? ST_ERR_CANTCREAT
+                                : ST_ERR_IO,
+                            e, why, err);
+    }
     st_free(x);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "core/alloc.h"
 #include "core/fsutil.h"
 #include "report/publish.h"
@@ -116,6 +117,7 @@ replace(struct st_publish *p, struct st_err *err)
         return st_err_set(err, ST_ERR_CANTCREAT, "cannot move '%s' aside: %s",
                           p->final, strerror(e));
     }
+    st_fault_point("publish: previous outputs moved aside");
     if (rename(p->tmp, p->final) != 0) {
         int e = errno;
 
@@ -137,6 +139,7 @@ st_publish_commit(struct st_publish *p, struct st_err *err)
 
     if ((rc = st_fsync_path(p->tmp, err)) != 0)
         return rc;
+    st_fault_point("publish");
     if (rename(p->tmp, p->final) == 0) {
         p->have_tmp = 0;
         (void)st_fsync_path(p->parent, NULL); /* published: best effort now */

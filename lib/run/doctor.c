@@ -135,7 +135,7 @@ check_database(struct doctor *d, struct st_doctor_check *c)
     struct st_err err;
     int rc;
 
-    if ((rc = st_db_connect(d->cfg->database, &d->db, &err)) != 0) {
+    if ((rc = st_db_connect(d->cfg->database, d->log, &d->db, &err)) != 0) {
         d->db = NULL;
         fail_err(c, rc, &err, "check database (and PGHOST, PGUSER, ~/.pgpass)");
         return;

@@ -449,7 +449,8 @@ st_run_dates(struct st_run_ctx *ctx, int32_t from, int32_t to,
     }
     /* Only a range has something to overlap. */
     if (overlap && from < to &&
-        st_db_connect(ctx->cfg->database, &s.wdb, &slot[0].err) != 0) {
+        st_db_connect(ctx->cfg->database, ctx->log, &s.wdb, &slot[0].err) !=
+            0) {
         st_log_msg(ctx->log, ST_LOG_WARN, "run",
                    "reporting in turn: cannot open a second connection: %s",
                    slot[0].err.msg);
