@@ -16,7 +16,7 @@
 #include "core/fault.h"
 #include "core/banned.h"
 
-#define PAUSE_MAX_MS 120000
+#define PAUSE_MAX_MS  120000
 #define PAUSE_STEP_MS 10
 
 static int enabled;
