@@ -4,6 +4,7 @@
 #   make check         install what is missing, then every test, the
 #                      sanitizer pass, the analysers and the format check
 #   make check-unit    unit tests only (cmocka)
+#   make faults        the fault suite alone, more kill points (FAULT_KILLS=300)
 #   make demo          the nightly job on the bundled sample data
 #   make bench         benchmarks (BENCH_N=1000000)
 #   make fuzz          bounded fuzzing of the parsers (FUZZ_SECONDS=60)
@@ -130,7 +131,7 @@ $(B)/tests/%: $(B)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # ---------------------------------------------------------------- tests
-.PHONY: deps check check-unit check-integration check-san golden
+.PHONY: deps check check-unit check-integration check-faults faults check-san golden
 deps:
 	@sh ops/install-deps
 
@@ -139,6 +140,12 @@ check-unit: all
 
 check-integration: all
 	@sh tests/run-integration $(B)
+
+check-faults: all
+	@sh tests/faults/run $(B)
+
+faults: all
+	@FAULT_KILLS=$${FAULT_KILLS:-300} sh tests/faults/run $(B)
 
 check-san:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined all
@@ -155,6 +162,7 @@ check: deps
 	$(Q)st=0; r=$(abspath $(O))/results; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-unit || st=1; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-integration || st=1; \
+	RESULTS=$$r $(MAKE) --no-print-directory check-faults || st=1; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-san || st=1; \
 	if $(MAKE) --no-print-directory analyze; then echo "analyze 1 0" >> $$r; \
 	else st=1; echo "analyze 0 1" >> $$r; fi; \

@@ -2,6 +2,7 @@
  * archive.c: raw reports stored by SHA-256, never overwritten, and their
  * rows in settle.raw_report.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ st_archive_path(const char *archive_dir, const char *hex, struct st_buf *out)
     st_buf_addstr(out, hex + 2);
 }
 
-/* Writes all of data to fd, fsyncs and closes it. */
+/* Writes all of data to fd and fsyncs it. */
 static int
 write_all(int fd, const char *path, const void *data, size_t len,
           struct st_err *err)
@@ -56,6 +57,16 @@ write_all(int fd, const char *path, const void *data, size_t len,
     if (rc == 0 && fsync(fd) != 0)
         rc = st_err_set(err, ST_ERR_IO, "cannot sync '%s': %s", path,
                         strerror(errno));
+    return rc;
+}
+
+/* write_all, then closes fd. */
+static int
+write_close(int fd, const char *path, const void *data, size_t len,
+            struct st_err *err)
+{
+    int rc = write_all(fd, path, data, len, err);
+
     if (close(fd) != 0 && rc == 0)
         rc = st_err_set(err, ST_ERR_IO, "cannot close '%s': %s", path,
                         strerror(errno));
@@ -79,6 +90,64 @@ existing(const char *path, size_t len, struct st_err *err)
                           "archived file '%s' is not the expected %zu bytes",
                           path, len);
     return 1;
+}
+
+/*
+ * Links the new file fd (or the one named tmp) to path. link(2) never
+ * replaces: a concurrent writer of the same hash wins, and the file it
+ * left must be the one expected. *linked says whether this call made it.
+ */
+static int
+link_new(const char *from, int flags, const char *path, size_t len, int *linked,
+         struct st_err *err)
+{
+    int rc;
+
+    st_fault_point("archive link");
+    if (linkat(AT_FDCWD, from, AT_FDCWD, path, flags) == 0) {
+        *linked = 1;
+        return 0;
+    }
+    if (errno != EEXIST)
+        return st_err_set(err, ST_ERR_CANTCREAT, "cannot create '%s': %s", path,
+                          strerror(errno));
+    rc = existing(path, len, err);
+    return rc < 0 ? rc : 0;
+}
+
+/*
+ * Writes data as an unnamed file in dir (O_TMPFILE) and links it to path,
+ * so that a process killed on the way leaves nothing behind. 1 when the
+ * file system (or a missing /proc) cannot: then a named temporary file.
+ */
+static int
+store_unnamed(const char *dir, const char *path, const void *data, size_t len,
+              int *linked, struct st_err *err)
+{
+    char proc[64];
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    int rc;
+
+    if (fd < 0) {
+        if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+            return 1;
+        return st_err_set(err, ST_ERR_CANTCREAT,
+                          "cannot create a file in '%s': %s", dir,
+                          strerror(errno));
+    }
+    (void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if (access(proc, F_OK) != 0) {
+        (void)close(fd); /* nothing written */
+        return 1;
+    }
+    st_fault_point("archive write");
+    rc = write_all(fd, path, data, len, err);
+    if (rc == 0)
+        rc = link_new(proc, AT_SYMLINK_FOLLOW, path, len, linked, err);
+    if (close(fd) != 0 && rc == 0)
+        rc = st_err_set(err, ST_ERR_IO, "cannot close '%s': %s", path,
+                        strerror(errno));
+    return rc;
 }
 
 int
@@ -115,6 +184,13 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
     }
     if ((rc = st_mkdir_p(dir.data, 0750, err)) != 0)
         goto out;
+    if ((rc = store_unnamed(dir.data, path.data, data, len, &linked, err)) !=
+        1) {
+        st_buf_truncate(&tmp, 0);
+        if (rc != 0)
+            goto out;
+        goto synced;
+    }
     fd = mkstemp(tmp.data);
     if (fd < 0) {
         rc = st_err_set(err, ST_ERR_CANTCREAT, "cannot create '%s': %s",
@@ -122,29 +198,18 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
         goto out;
     }
     st_fault_point("archive write");
-    rc = write_all(fd, tmp.data, data, len, err);
+    rc = write_close(fd, tmp.data, data, len, err);
     fd = -1;
-    if (rc != 0)
+    if (rc != 0 ||
+        (rc = link_new(tmp.data, 0, path.data, len, &linked, err)) != 0)
         goto out;
-    st_fault_point("archive link");
-    /* link(2) never replaces: a concurrent writer of the same hash wins. */
-    if (link(tmp.data, path.data) != 0) {
-        if (errno != EEXIST) {
-            rc = st_err_set(err, ST_ERR_CANTCREAT, "cannot create '%s': %s",
-                            path.data, strerror(errno));
-            goto out;
-        }
-        if ((rc = existing(path.data, len, err)) < 0)
-            goto out;
-    } else {
-        linked = 1;
-    }
     if (unlink(tmp.data) != 0) {
         rc = st_err_set(err, ST_ERR_IO, "cannot remove '%s': %s", tmp.data,
                         strerror(errno));
         goto out;
     }
     st_buf_truncate(&tmp, 0);
+synced:
     if ((rc = st_fsync_dir(dir.data, err)) != 0)
         goto out;
     if (created != NULL)

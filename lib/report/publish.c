@@ -1,6 +1,7 @@
 /*
  * publish.c: a temporary directory of outputs, renamed into place.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,40 @@ set_mode(const char *dir, struct st_err *err)
     return 0;
 }
 
+/*
+ * What a process killed while publishing this date left in parent: its
+ * temporary directories (removed) and, killed between the two renames of
+ * replace(), the previous outputs moved aside (put back when the date has
+ * none, else removed). The caller holds the date's lock, so no live
+ * process is writing them.
+ */
+static void
+clear_stale(const struct st_publish *p)
+{
+    char tmp_pre[ST_DATE_LEN + 8];
+    char old_pre[ST_DATE_LEN + 8];
+    char path[ST_PATH_MAX];
+    struct dirent *e;
+    DIR *d = opendir(p->parent);
+
+    if (d == NULL)
+        return; /* mkdtemp below says what is wrong */
+    (void)snprintf(tmp_pre, sizeof(tmp_pre), ".%s.tmp-", p->date);
+    (void)snprintf(old_pre, sizeof(old_pre), ".%s.old-", p->date);
+    while ((e = readdir(d)) != NULL) {
+        int is_old = strncmp(e->d_name, old_pre, strlen(old_pre)) == 0;
+
+        if ((!is_old && strncmp(e->d_name, tmp_pre, strlen(tmp_pre)) != 0) ||
+            st_path_join(path, sizeof(path), p->parent, e->d_name, NULL) != 0)
+            continue;
+        if (is_old && access(p->final, F_OK) != 0 && errno == ENOENT &&
+            rename(path, p->final) == 0)
+            continue;
+        (void)st_remove_tree(path, NULL); /* best effort: only litter */
+    }
+    (void)closedir(d); /* read only */
+}
+
 int
 st_publish_prepare(struct st_publish *p, const char *out_dir,
                    const char *seller_id, const char *date, struct st_err *err)
@@ -68,6 +103,7 @@ st_publish_prepare(struct st_publish *p, const char *out_dir,
             0 ||
         (rc = st_mkdir_p(p->parent, 0777, err)) != 0)
         return rc;
+    clear_stale(p);
     n = snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.tmp-XXXXXX", p->parent, date);
     if (n < 0 || (size_t)n >= sizeof(p->tmp))
         return st_err_set(err, ST_ERR_CANTCREAT, "path too long");

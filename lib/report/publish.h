@@ -8,7 +8,8 @@
  * records; st_publish_commit fsyncs it and renames it to out_dir/<seller>/<D>.
  * An older directory of that date is renamed away first and removed after,
  * so readers see the old set or the new one. Until the commit,
- * st_publish_release removes the temporary directory.
+ * st_publish_release removes the temporary directory; what a killed
+ * process left of it, st_publish_prepare removes (README "Reliability").
  */
 #ifndef ST_PUBLISH_H
 #define ST_PUBLISH_H
