@@ -61,4 +61,33 @@ done
 if [ "$fails" -eq 0 ]; then
     ok "$kills kills, each run again: same bytes, same rows, nothing left behind"
 fi
+
+# A report that replaces a date's statements, killed between moving the
+# old ones aside and renaming the new ones in: the next report puts the
+# old ones back first, then writes the same bytes.
+fault_db again || fail "database"
+settle_run
+run env SETTLE_FAULT_TRACE="$T_TMP/trace2" "$SETTLE" --config "$F_CONF" \
+    report --date "$TO"
+at=$(grep -n ' publish: previous outputs moved aside$' "$T_TMP/trace2" |
+    cut -d: -f1 | head -1)
+if [ -z "$at" ]; then
+    fail "a second report moves the old statements aside"
+else
+    run env SETTLE_FAULT_KILL="$at" "$SETTLE" --config "$F_CONF" report \
+        --date "$TO"
+    expect_rc "killed with the old statements aside" 137
+    if [ ! -e "$F_OUT/$SELLER/$TO" ] && [ -n "$(leftovers)" ]; then
+        ok "the date's directory is aside then"
+    else
+        fail "the date's directory is aside then"
+    fi
+    run "$SETTLE" --config "$F_CONF" report --date "$TO"
+    expect_rc "the next report exits 0" 0
+    if [ "$(digest "$F_OUT")" = "$want" ] && [ -z "$(leftovers)" ]; then
+        ok "the same bytes, nothing left aside"
+    else
+        fail "the same bytes, nothing left aside" "$(leftovers)"
+    fi
+fi
 finish
