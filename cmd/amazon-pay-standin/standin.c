@@ -25,6 +25,7 @@
  * (documents handed out with an already expired URL), --cut-body N
  * (downloads that stop half way, the connection closed), --slow-ms MS
  * (downloads dribbled out in 64-byte pieces with MS ms between them),
+ * --reset N (API requests answered by a TCP reset, no response at all),
  * --not-ready K (Get Report Document answers 202, "not ready yet", the
  * first K times for each document, as one integration has seen). --gzip
  * serves every document gzip-compressed (zlib, one member) with
@@ -49,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -103,6 +105,8 @@ usage(FILE *out)
             "  --retry-after S     Retry-After of those answers (default 1)\n"
             "  --fail-500 N        then N API requests with 500\n"
             "  --fail-503 N        then N API requests with 503\n"
+            "  --reset N           reset the connection of N API requests\n"
+            "                      (before the 500s and 503s)\n"
             "  --expire-urls N     hand out N already expired document URLs\n"
             "  --cut-body N        cut the first N downloads off half way\n"
             "  --slow-ms MS        dribble downloads, MS ms per 64 bytes\n"
@@ -691,6 +695,28 @@ download(struct MHD_Connection *c, struct standin *s, const char *url,
     return ret;
 }
 
+/* Closes c with a TCP reset (SO_LINGER 0): the client sees "Connection
+ * reset by peer" and no response. */
+static enum MHD_Result
+reset_connection(struct MHD_Connection *c, struct standin *s,
+                 const char *method, const char *url)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct linger lg = {1, 0};
+
+    if (ci != NULL)
+        (void)setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg,
+                         sizeof(lg)); /* without it, a plain close */
+    if (s->log != NULL) {
+        pthread_mutex_lock(&s->lock);
+        fprintf(s->log, "%s %s reset\n", method, url);
+        (void)fflush(s->log); /* a log line lost is no failure */
+        pthread_mutex_unlock(&s->lock);
+    }
+    return MHD_NO;
+}
+
 /*
  * What Amazon checks before it serves a request: the signature and
  * x-amz-pay-date; then the injected faults. Returns 1 with *ret set when
@@ -728,6 +754,10 @@ gatekeep(struct MHD_Connection *c, struct standin *s, const char *method,
                          "{\"reasonCode\":\"TooManyRequests\",\"message\":"
                          "\"The request was throttled\"}",
                          n > 0 && (size_t)n < sizeof(retry) ? retry : NULL);
+        return 1;
+    }
+    if (take_fault(s, &s->reset)) {
+        *ret = reset_connection(c, s, method, url);
         return 1;
     }
     if (take_fault(s, &s->fail_500))
@@ -958,6 +988,7 @@ static const struct option long_opts[] = {
     {"retry-after", required_argument, NULL, 'a'},
     {"fail-500", required_argument, NULL, '5'},
     {"fail-503", required_argument, NULL, '3'},
+    {"reset", required_argument, NULL, 'T'},
     {"expire-urls", required_argument, NULL, 'e'},
     {"cut-body", required_argument, NULL, 'u'},
     {"slow-ms", required_argument, NULL, 's'},
@@ -1038,6 +1069,7 @@ parse_args(int argc, char **argv, struct standin *s, struct standin_args *a)
         {'a', "--retry-after", 0, 3600, &s->retry_after},
         {'5', "--fail-500", 0, 1000000, &s->fail_500},
         {'3', "--fail-503", 0, 1000000, &s->fail_503},
+        {'T', "--reset", 0, 1000000, &s->reset},
         {'e', "--expire-urls", 0, 1000000, &s->expire_urls},
         {'u', "--cut-body", 0, 1000000, &s->cut_body},
         {'s', "--slow-ms", 0, 60000, &s->slow_ms},

@@ -61,6 +61,7 @@ struct standin {
     long retry_after;
     long fail_500;
     long fail_503;
+    long reset;
     long expire_urls;
     long cut_body;
     long slow_ms;

@@ -92,7 +92,10 @@ take(struct fetch *f, const char *data, size_t len, const char *source,
                           pre.seller_id, f->cfg->seller_id);
     }
     f->res->found++;
-    if ((rc = st_archive_store(f->cfg->archive_dir, data, len, hex, &created,
+    if ((rc = st_archive_check_settlement(f->db, f->cfg->seller_id,
+                                          pre.settlement_id, data, len, name,
+                                          f->err)) != 0 ||
+        (rc = st_archive_store(f->cfg->archive_dir, data, len, hex, &created,
                                f->err)) != 0)
         return rc;
     memset(&meta, 0, sizeof(meta));

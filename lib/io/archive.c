@@ -295,6 +295,44 @@ out:
     return rc;
 }
 
+#define SETTLEMENT_QUERY "queries/select_raw_report_by_settlement.sql"
+
+int
+st_archive_check_settlement(struct st_db *db, const char *seller,
+                            const char *settlement_id, const void *data,
+                            size_t len, const char *name, struct st_err *err)
+{
+    static const char *const names[] = {"sha256", "original_name"};
+    const char *params[2] = {seller, settlement_id};
+    char hex[ST_SHA256_HEX_LEN + 1];
+    PGresult *res = NULL;
+    int col[2];
+    int rc;
+    int i;
+
+    if (settlement_id == NULL || settlement_id[0] == '\0')
+        return 0;
+    rc = st_db_query(db, SETTLEMENT_QUERY, 2, params, &res, err);
+    if (rc != 0 ||
+        (rc = st_db_columns(res, names, col, 2, SETTLEMENT_QUERY, err)) != 0 ||
+        PQntuples(res) == 0)
+        goto out;
+    st_sha256_hex(data, len, hex);
+    for (i = 0; i < PQntuples(res); i++)
+        if (strcmp(st_db_text(res, i, col[0]), hex) == 0)
+            goto out; /* these bytes are archived: nothing new */
+    rc = st_err_set(err, ST_ERR_DATA,
+                    "'%s' (%.12s) has other bytes than settlement %s as "
+                    "archived (%.12s, '%s')",
+                    name, hex, settlement_id, st_db_text(res, 0, col[0]),
+                    st_db_text(res, 0, col[1]));
+    st_err_hint(err, "Amazon never changes a settlement report: find out "
+                     "which file is right; the archive keeps the first");
+out:
+    PQclear(res);
+    return rc;
+}
+
 int
 st_archive_has_report(struct st_db *db, const char *seller,
                       const char *report_id, int *found, struct st_err *err)

@@ -69,6 +69,17 @@ int st_archive_business_date(struct st_db *db, int64_t epoch, const char *tz,
                              int32_t *date, struct st_err *err);
 
 /*
+ * Refuses (ST_ERR_DATA) data for settlement settlement_id of seller when a
+ * file with other bytes is already archived for it: Amazon never changes a
+ * settlement report, and two versions would be counted twice. name is the
+ * new file's, for the message. Nothing is written.
+ */
+int st_archive_check_settlement(struct st_db *db, const char *seller,
+                                const char *settlement_id, const void *data,
+                                size_t len, const char *name,
+                                struct st_err *err);
+
+/*
  * Sets *found to 1 when settle.raw_report already has a file of seller with
  * Amazon reportId report_id (so fetch need not download it again).
  */

@@ -162,6 +162,50 @@ expect_rc "503 past the retries exits 69" 69
 [ "$(grep -c ' 503$' "$T_TMP/standin.log")" -ge 4 ] &&
     ok "503: http_max_attempts attempts made" || fail "503: attempts made"
 
+# Connections reset (TCP RST, no response) twice: retried, then whole.
+reset_archive
+start_standin --reset 2
+run "$SETTLE" fetch --date 2024-03-05
+check_ok "connection reset"
+[ "$(grep -c ' reset$' "$T_TMP/standin.log")" -eq 2 ] &&
+    ok "connection reset: two resets seen" ||
+    fail "connection reset: two resets seen" "$(cat "$T_TMP/standin.log")"
+
+# Reset past every attempt: 69, saying so, nothing archived.
+reset_archive
+start_standin --reset 100
+run "$SETTLE" fetch --date 2024-03-05
+expect_rc "reset past the retries exits 69" 69
+expect_match "naming the reset" "$ERR" '[Rr]eset|[Rr]ecv failure|Empty reply'
+[ "$(archive_count)" -eq 0 ] && ok "reset past the retries: nothing archived" ||
+    fail "reset past the retries: nothing archived"
+
+# A report of the same settlement with other bytes (Amazon never changes
+# one): refused with 65 naming both, the archive as it was.
+reset_archive
+start_standin
+run "$SETTLE" fetch --date 2024-03-05
+check_ok "before the changed copy"
+before=$(find "$T_TMP/archive" -type f | LC_ALL=C sort | xargs sha256sum)
+mkdir -p "$T_TMP/changed"
+sed 's/,"0\.00",/,"0.01",/' "$FX/reports/50001000002.csv" \
+    > "$T_TMP/changed/50001000002.csv"
+cmp -s "$FX/reports/50001000002.csv" "$T_TMP/changed/50001000002.csv" &&
+    printf '\n' >> "$T_TMP/changed/50001000002.csv"
+run "$SETTLE" fetch --date 2024-03-05 --source "dir:$T_TMP/changed"
+expect_rc "a settlement's report with other bytes exits 65" 65
+expect_match "naming both files" "$ERR" \
+    "'50001000002.csv' \([0-9a-f]{12}\) has other bytes than settlement [^ ]+ as archived \([0-9a-f]{12}, '"
+if [ "$(find "$T_TMP/archive" -type f | LC_ALL=C sort | xargs sha256sum)" = "$before" ] &&
+    [ "$(db_value 'SELECT count(*) FROM settle.raw_report')" -eq 2 ]; then
+    ok "the archive as it was"
+else
+    fail "the archive as it was" "$(find "$T_TMP/archive" -type f)"
+fi
+cp "$FX/reports/50001000002.csv" "$T_TMP/changed/50001000002.csv"
+run "$SETTLE" fetch --date 2024-03-05 --source "dir:$T_TMP/changed"
+expect_rc "the same bytes again from a folder: exit 0" 0
+
 # Nobody listening: 69 after the retries.
 stop_standin
 export SETTLE_API_BASE_URL="http://127.0.0.1:9/live"
