@@ -7,7 +7,9 @@
 #   make faults        the fault suite alone, more kill points (FAULT_KILLS=300)
 #   make demo          the nightly job on the bundled sample data
 #   make bench         benchmarks (BENCH_N=1000000)
-#   make fuzz          bounded fuzzing of the parsers (FUZZ_SECONDS=60)
+#   make fuzz          bounded fuzzing of the parsers (FUZZ_SECONDS=60), what
+#                      it learns kept in tests/fuzz/corpus/; make check runs
+#                      each target FUZZ_RUNS=200000 executions
 #   make analyze       cppcheck, clang-tidy, each header compiled alone,
 #                      layers, function length, no floating point
 #   make fmt / fmt-check
@@ -163,6 +165,7 @@ check: deps
 	RESULTS=$$r $(MAKE) --no-print-directory check-unit || st=1; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-integration || st=1; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-faults || st=1; \
+	RESULTS=$$r FUZZ_RUNS=$${FUZZ_RUNS:-200000} sh tests/fuzz/run $(O) || st=1; \
 	RESULTS=$$r $(MAKE) --no-print-directory check-san || st=1; \
 	if $(MAKE) --no-print-directory analyze; then echo "analyze 1 0" >> $$r; \
 	else st=1; echo "analyze 0 1" >> $$r; fi; \

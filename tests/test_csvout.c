@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "io/csvout.h"
 #include "skip.h"
 #include "core/banned.h"
@@ -266,7 +267,40 @@ test_write_error_sticks(void **state)
     assert_int_equal(st_csvout_error(&w), ST_ERR_IO);
     assert_int_equal(st_csvout_close(&w, &err), ST_ERR_IO);
     assert_int_equal(err.code, ST_ERR_IO);
+    /* the reason, not just "write failed" */
+    assert_non_null(strstr(err.msg, "No space left on device"));
     (void)fclose(fp);
+}
+
+/* Every allocation of open, write and close failing in turn. */
+static void
+test_alloc_failures(void **state)
+{
+    char dir[] = "/tmp/test_csvout.XXXXXX";
+    char path[64];
+    long nth;
+    int rc = ST_ERR_NOMEM;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_true(snprintf(path, sizeof(path), "%s/x.csv", dir) > 0);
+    for (nth = 1; nth < 50 && rc != 0; nth++) {
+        struct st_csvout w;
+        struct st_err err;
+
+        st_alloc_fail_at(nth);
+        rc = st_csvout_open(&w, path, &st_csvout_excel, &err);
+        if (rc == 0) {
+            st_csvout_str(&w, "@x");
+            st_csvout_end_row(&w);
+            rc = st_csvout_close(&w, &err);
+        }
+        st_alloc_fail_at(0);
+        assert_true(rc == 0 || rc == ST_ERR_NOMEM);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 /* st_csv_put_text: every length around the eight-byte steps. */
@@ -318,6 +352,7 @@ main(void)
         cmocka_unit_test(test_bom_crlf_rows),
         cmocka_unit_test(test_open_close_file),
         cmocka_unit_test(test_write_error_sticks),
+        cmocka_unit_test(test_alloc_failures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "io/xlsx.h"
 #include "core/banned.h"
 
@@ -134,12 +135,37 @@ test_errors(void **state)
                      ST_ERR_CANTCREAT);
 }
 
+/* Every allocation of a workbook's writing failing in turn. */
+static void
+test_alloc_failures(void **state)
+{
+    char dir[] = "/tmp/test_xlsx.XXXXXX";
+    char path[64];
+    long nth;
+    int rc = ST_ERR_NOMEM;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_true(snprintf(path, sizeof(path), "%s/x.xlsx", dir) > 0);
+    for (nth = 1; nth < 50 && rc != 0; nth++) {
+        st_alloc_fail_at(nth);
+        rc = write_book(path, 0, 3, NULL);
+        st_alloc_fail_at(0);
+        assert_true(rc == 0 || rc == ST_ERR_NOMEM);
+    }
+    assert_int_equal(rc, 0);
+    assert_true(nth > 2); /* at least one allocation failed first */
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_continuation_and_determinism),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_alloc_failures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
