@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,6 +411,9 @@ main(int argc, char **argv)
     memset(&cli, 0, sizeof(cli));
     cli.envp = environ;
     st_fault_init(cli.envp); /* tests/faults/ only; see README "Reliability" */
+    /* A file-size limit (ulimit -f) is a write error to report (EFBIG,
+     * exit 74, nothing published), not a signal that kills mid-write. */
+    (void)signal(SIGXFSZ, SIG_IGN);
     if ((status = parse_global(argc, argv, &g)) >= 0)
         return status;
     if ((cmd = find_command(argv[optind])) == NULL)

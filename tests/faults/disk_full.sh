@@ -56,6 +56,16 @@ for leave in 0 12 44; do
 done
 expect_match "the workbook's zip error says why" "$ERR" \
     'cannot write the workbook: .*ZIP_ERRNO.*: No space left on device'
+# A file-size limit (ulimit -f): the write fails with EFBIG, not a signal.
+run sh -c 'ulimit -f 8 && exec "$@"' sh "$SETTLE" --config "$F_CONF" \
+    report --date "$TO"
+expect_rc "a file-size limit: the report exits 74" 74
+expect_match "naming the reason" "$ERR" "File too large"
+if [ "$(digest "$F_OUT")" = "$before" ] && [ -z "$(leftovers)" ]; then
+    ok "a file-size limit: the previous statements intact, nothing left"
+else
+    fail "a file-size limit: the previous statements intact, nothing left"
+fi
 run "$SETTLE" --config "$F_CONF" report --date "$TO"
 expect_rc "room again: the report exits 0" 0
 if [ "$(digest "$F_OUT")" = "$want" ]; then
