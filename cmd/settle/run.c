@@ -273,6 +273,7 @@ cmd_run(struct st_cli *cli, int argc, char **argv)
     ctx.source = a.source;
     ctx.out_dir = cli->cfg.out_dir;
     ctx.log = &cli->log;
+    ctx.skip_closed = !a.dated;
     rc = st_run_dates(&ctx, a.from, a.to, st_run_stages, st_run_nstages,
                       !a.serial, date_done, &rs, &cli->err);
 out:

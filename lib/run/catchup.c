@@ -9,29 +9,33 @@
 #include "run/run.h"
 #include "core/banned.h"
 
-#define LAST_CLOSED_QUERY "queries/select_last_closed.sql"
+#define START_QUERY "queries/select_catchup_start.sql"
 
-/* The latest closed date into *day, or 0 in *found when there is none. */
+/* Where catch-up goes on from into *day (0 in *found: no date was ever
+ * closed), and how many dates from there on are closed already. */
 static int
-last_closed(struct st_db *db, const char *seller, int32_t *day, int *found,
-            struct st_err *err)
+catchup_start(struct st_db *db, const char *seller, int32_t *day, int *found,
+              int64_t *closed, struct st_err *err)
 {
-    static const char *const names[1] = {"last_closed"};
+    static const char *const names[2] = {"next_date", "closed_since"};
     PGresult *res = NULL;
     const char *v;
-    int col;
+    int col[2];
     int rc;
 
     *found = 0;
-    rc = st_db_query(db, LAST_CLOSED_QUERY, 1, &seller, &res, err);
+    *closed = 0;
+    rc = st_db_query(db, START_QUERY, 1, &seller, &res, err);
     if (rc != 0 ||
-        (rc = st_db_columns(res, names, &col, 1, LAST_CLOSED_QUERY, err)) != 0)
+        (rc = st_db_columns(res, names, col, 2, START_QUERY, err)) != 0)
         goto out;
-    if (PQgetisnull(res, 0, col))
+    if (PQgetisnull(res, 0, col[0]))
         goto out;
-    v = st_db_text(res, 0, col);
-    if ((rc = st_date_parse(v, strlen(v), day, err)) == 0)
-        *found = 1;
+    v = st_db_text(res, 0, col[0]);
+    if ((rc = st_date_parse(v, strlen(v), day, err)) != 0 ||
+        (rc = st_db_i64(res, 0, col[1], START_QUERY, closed, err)) != 0)
+        goto out;
+    *found = 1;
 out:
     PQclear(res);
     return rc;
@@ -42,17 +46,19 @@ st_catchup_plan(struct st_db *db, const struct st_config *cfg,
                 struct st_catchup *c, struct st_err *err)
 {
     const char *first = cfg->first_date;
-    int32_t last = 0;
+    int32_t next = 0;
+    int64_t closed = 0;
     int found = 0;
     int rc;
 
     memset(c, 0, sizeof(*c));
     if ((rc = st_config_require_seller(cfg, err)) != 0 ||
         (rc = st_run_yesterday(db, cfg, &c->yesterday, err)) != 0 ||
-        (rc = last_closed(db, cfg->seller_id, &last, &found, err)) != 0)
+        (rc = catchup_start(db, cfg->seller_id, &next, &found, &closed, err)) !=
+            0)
         return rc;
     if (found)
-        c->from = last + 1;
+        c->from = next;
     else if (first != NULL && first[0] != '\0') {
         if ((rc = st_date_parse(first, strlen(first), &c->from, err)) != 0) {
             st_err_prefix(err, "first_date");
@@ -60,7 +66,8 @@ st_catchup_plan(struct st_db *db, const struct st_config *cfg,
         }
     } else
         c->from = c->yesterday;
-    c->unclosed = c->from <= c->yesterday ? c->yesterday - c->from + 1 : 0;
+    c->unclosed =
+        c->from <= c->yesterday ? c->yesterday - c->from + 1 - closed : 0;
     c->to = c->yesterday;
     if (c->unclosed > cfg->catchup_max_days)
         c->to = c->from + (int32_t)cfg->catchup_max_days - 1;

@@ -34,10 +34,12 @@ now_ms(void)
 /* Index of the first stage to run, from the last run's state. */
 static int
 resume_point(const struct st_stage *stages, size_t n, const char *status,
-             const char *failed_stage)
+             const char *failed_stage, int skip_closed)
 {
     size_t i;
 
+    if (skip_closed && strcmp(status, stages[n - 1].status) == 0)
+        return (int)n; /* closed: nothing to run */
     for (i = 0; i < n; i++) {
         if (strcmp(status, "failed") == 0 && failed_stage != NULL &&
             strcmp(failed_stage, stages[i].name) == 0)
@@ -161,9 +163,13 @@ run_open(struct st_run_ctx *ctx, const struct st_stage *stages, size_t n,
         goto out;
     *first = resume_point(
         stages, n, st_db_text(res, 0, col[0]),
-        PQgetisnull(res, 0, col[1]) ? NULL : st_db_text(res, 0, col[1]));
+        PQgetisnull(res, 0, col[1]) ? NULL : st_db_text(res, 0, col[1]),
+        ctx->skip_closed);
     sum->first_stage = *first;
-    if (*first > 0)
+    if (*first == (int)n)
+        st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: closed already",
+                   ctx->date_s);
+    else if (*first > 0)
         st_log_msg(ctx->log, ST_LOG_INFO, "run", "%s: resuming at %s",
                    ctx->date_s, stages[*first].name);
 out:

@@ -36,6 +36,7 @@ struct st_run_ctx {
     const char *source;  /* "api" or "dir:PATH" (fetch) */
     const char *out_dir; /* statements root (report); cfg->out_dir */
     struct st_log *log;
+    int skip_closed; /* catch-up: a date already reported is not run again */
 };
 
 struct st_stage {

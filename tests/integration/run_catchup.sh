@@ -3,7 +3,8 @@
 # against a real PostgreSQL: from first_date on the first run, stopping at
 # the first failing date with its exit code (the failure injected, then
 # removed), from the day after the last closed date on the next, nothing
-# when every date is closed, catchup_max_days dates at most per run, the
+# when every date is closed, back to a failed date that a date closed by
+# hand overtook (without running the closed ones again), catchup_max_days dates at most per run, the
 # gauge settle_unclosed_dates, and the warning about old unclosed dates.
 # The dates are relative to today, and have no reports: such a date closes
 # empty.
@@ -60,6 +61,25 @@ expect_match "and says so" "$ERR" "every date up to $Y is closed"
 expect_match "without running a date" "$(summaries)" '^0$'
 expect_same "the metrics of the last run stay" "$T_TMP/before.prom" \
     "$T_TMP/settle.prom"
+
+# ------------------------------------------------ a failed date overtaken
+# D3 fails when run by hand again; the dates after it stay closed. The
+# next catch-up closes D3 and does not run the closed dates again.
+D3=$(day '3 days ago')
+D2=$(day '2 days ago')
+psql -X -q -c "ALTER VIEW settle.ledger_entry RENAME TO ledger_entry_off"
+run "$SETTLE" run --date "$D3" --source "$SRC"
+expect_rc "a date run again by hand fails" 78
+psql -X -q -c "ALTER VIEW settle.ledger_entry_off RENAME TO ledger_entry"
+cp "$T_TMP/out/SELLER1/$D2/manifest.json" "$T_TMP/d2.json"
+run "$SETTLE" run --source "$SRC"
+expect_rc "the catch-up goes back for the failed date" 0
+expect_match "it closes it" "$(statuses)" "$D3=reported $D2=reported"
+expect_match "and says the later ones are closed already" "$ERR" \
+    "$D2: closed already"
+expect_same "a closed date is not run again (same manifest, same cutoff)" \
+    "$T_TMP/d2.json" "$T_TMP/out/SELLER1/$D2/manifest.json"
+expect_match "nothing is left unclosed then" "$(gauge)" '^0$'
 
 # ------------------------------------------------ a long gap, bounded
 psql -X -q -c "DELETE FROM settle.run WHERE seller_id = 'SELLER1'"
