@@ -17,22 +17,28 @@
 const struct st_csvout_opts st_csvout_excel = {
     .delimiter = ',', .decimal = '.', .bom = 1, .crlf = 1, .guard = 1};
 
+/* A write just failed: the first failure sticks, with its errno. */
 static void
-put(struct st_csvout *w, const char *p, size_t n)
+write_failed(struct st_csvout *w)
 {
-    if (w->err == 0 && n > 0 && fwrite(p, 1, n, w->fp) != n) {
+    if (w->err == 0) {
         w->err = ST_ERR_IO;
         w->sys_errno = errno;
     }
 }
 
 static void
+put(struct st_csvout *w, const char *p, size_t n)
+{
+    if (w->err == 0 && n > 0 && fwrite(p, 1, n, w->fp) != n)
+        write_failed(w);
+}
+
+static void
 putch(struct st_csvout *w, char c)
 {
-    if (w->err == 0 && putc_unlocked(c, w->fp) == EOF) {
-        w->err = ST_ERR_IO;
-        w->sys_errno = errno;
-    }
+    if (w->err == 0 && putc_unlocked(c, w->fp) == EOF)
+        write_failed(w);
 }
 
 static void
@@ -327,25 +333,20 @@ st_csvout_error(const struct st_csvout *w)
 int
 st_csvout_close(struct st_csvout *w, struct st_err *err)
 {
-    int rc = w->err;
+    int rc;
     const char *name = w->path != NULL ? w->path : "output";
 
     if (w->fp == NULL)
         return 0;
-    if ((fflush(w->fp) != 0 || ferror(w->fp)) && rc == 0) {
-        rc = ST_ERR_IO;
-        w->sys_errno = errno;
-    }
+    if (fflush(w->fp) != 0 || ferror(w->fp))
+        write_failed(w);
     if (w->owned) {
-        if (rc == 0 && fsync(fileno(w->fp)) != 0) {
-            rc = ST_ERR_IO;
-            w->sys_errno = errno;
-        }
-        if (fclose(w->fp) != 0 && rc == 0) {
-            rc = ST_ERR_IO;
-            w->sys_errno = errno;
-        }
+        if (w->err == 0 && fsync(fileno(w->fp)) != 0)
+            write_failed(w);
+        if (fclose(w->fp) != 0)
+            write_failed(w);
     }
+    rc = w->err;
     if (rc == ST_ERR_IO)
         st_err_set(err, rc, "cannot write '%s': %s", name,
                    w->sys_errno != 0 ? strerror(w->sys_errno) : "write failed");
