@@ -36,12 +36,13 @@ static const char *const want_names[] = {
     "payout_mismatch",
     "not_applicable",
     "unknown_type",
+    "settlement_out_of_balance",
 };
 
 static void
 test_status_names(void **state)
 {
-    const char *schema = st_sql_text("migrations/007_recon_carry.sql");
+    const char *schema = st_sql_text("migrations/009_settlements.sql");
     size_t i;
 
     (void)state;
@@ -92,6 +93,10 @@ static const char *const statements[] = {
     "delete_recon_results.sql",
     "insert_recon_lines.sql",
     "insert_recon_missing.sql",
+    "delete_recon_settlements.sql",
+    "insert_settlement_totals.sql",
+    "insert_recon_settlements.sql",
+    "insert_recon_tie_outs.sql",
     "analyze_recon_results.sql",
     "insert_recon_disputes.sql",
     "finish_recon_run.sql",

@@ -54,7 +54,8 @@ def common(wb, sheets):
 
 
 def fixture(wb):
-    common(wb, ["Summary", "BHD", "EUR", "JPY", "USD", "Exceptions",
+    common(wb, ["Summary", "Settlements", "BHD", "EUR", "JPY", "USD",
+                "Exceptions",
                 "Open items", "Disputes"])
     summary = wb["Summary"]
     h = header_map(summary)
@@ -119,7 +120,16 @@ def fixture(wb):
     statuses = [c.value for c in column_values(exc, "Status")]
     check("exception statuses", statuses == [
         "amount_mismatch", "fee_mismatch", "missing_in_ledger",
-        "missing_in_settlement", "unknown_type"], statuses)
+        "missing_in_settlement", "settlement_out_of_balance",
+        "unknown_type"], statuses)
+    st = wb["Settlements"]
+    left = column_values(st, "Left after payout")
+    check("settlements: left after payout is numeric",
+          [c.value for c in left] == [None, 17.72] and
+          left[1].number_format == "#,##0.00", [c.value for c in left])
+    ties = [c.value for c in column_values(st, "Tie-out")]
+    check("settlements: tie-out", ties == ["no_payout",
+          "settlement_out_of_balance"], ties)
     oi = wb["Open items"]
     statuses = [c.value for c in column_values(oi, "Status")]
     check("open items: in transit, then pending payouts",
@@ -146,7 +156,8 @@ def fixture(wb):
 
 
 def empty(wb):
-    common(wb, ["Summary", "Exceptions", "Open items", "Disputes"])
+    common(wb, ["Summary", "Settlements", "Exceptions", "Open items",
+                "Disputes"])
     check("empty Summary", wb["Summary"].max_row == 1)
 
 

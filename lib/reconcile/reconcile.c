@@ -35,6 +35,7 @@ static const char *const status_names[ST_RECON_NSTATUS] = {
     [ST_RECON_PAYOUT_MISMATCH] = "payout_mismatch",
     [ST_RECON_NOT_APPLICABLE] = "not_applicable",
     [ST_RECON_UNKNOWN_TYPE] = "unknown_type",
+    [ST_RECON_SETTLEMENT_OUT_OF_BALANCE] = "settlement_out_of_balance",
 };
 
 /* The exception statuses (README "What each reconciliation status means");
@@ -47,6 +48,7 @@ static const int exception_status[] = {
     ST_RECON_DUPLICATE_IN_SETTLEMENT,
     ST_RECON_PAYOUT_MISMATCH,
     ST_RECON_UNKNOWN_TYPE,
+    ST_RECON_SETTLEMENT_OUT_OF_BALANCE,
 };
 
 /* The parameters a statement may take, by position in params[]. */
@@ -119,6 +121,10 @@ static const struct step steps[] = {
     {"queries/insert_recon_missing.sql",
      4,
      {P_SELLER, P_DATE, P_LOOKBACK, P_GRACE}},
+    {"queries/delete_recon_settlements.sql", 2, {P_SELLER, P_DATE}},
+    {"queries/insert_settlement_totals.sql", 2, {P_SELLER, P_DATE}},
+    {"queries/insert_recon_settlements.sql", 3, {P_SELLER, P_DATE, P_CUTOFF}},
+    {"queries/insert_recon_tie_outs.sql", 2, {P_SELLER, P_DATE}},
     {"queries/analyze_recon_results.sql", 0, {0}},
     {"queries/insert_recon_disputes.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
     {"queries/finish_recon_run.sql", 4, {P_SELLER, P_DATE, P_LOOKBACK, P_TZ}},

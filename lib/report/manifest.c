@@ -124,10 +124,11 @@ static json_t *
 counts_json(const struct st_manifest_in *in)
 {
     return json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)in->lines,
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)in->lines,
         "exceptions", (json_int_t)in->exceptions, "open_items",
-        (json_int_t)in->open_items, "disputes", (json_int_t)in->disputes->cases,
-        "open_disputes", (json_int_t)in->disputes->open, "overdue_disputes",
+        (json_int_t)in->open_items, "settlements", (json_int_t)in->settlements,
+        "disputes", (json_int_t)in->disputes->cases, "open_disputes",
+        (json_int_t)in->disputes->open, "overdue_disputes",
         (json_int_t)in->disputes->overdue);
 }
 

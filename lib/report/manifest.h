@@ -37,6 +37,7 @@ struct st_manifest_in {
     uint64_t lines;
     uint64_t exceptions;
     uint64_t open_items;
+    uint64_t settlements;
     const struct st_dispute_counts *disputes;
 };
 

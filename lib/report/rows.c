@@ -15,6 +15,7 @@
 #define LINES_QUERY        "queries/select_statement_lines.sql"
 #define EXC_QUERY          "queries/select_statement_exceptions.sql"
 #define OPEN_QUERY         "queries/select_statement_open_items.sql"
+#define SETTLEMENTS_QUERY  "queries/select_statement_settlements.sql"
 #define LINE_FIELDS        30
 #define LINE_COL_CURRENCY  10
 #define LINE_COL_AMOUNT    11 /* then the fees and net, as in st_sums */
@@ -456,6 +457,13 @@ st_rows_open_items(struct st_rows *w, const char *const *params)
 {
     return write_listing(w, ST_TMPL_OPEN_ITEMS, "open-items.csv", OPEN_QUERY,
                          params, &w->open_items);
+}
+
+int
+st_rows_settlements(struct st_rows *w, const char *const *params)
+{
+    return write_listing(w, ST_TMPL_SETTLEMENTS, "settlements.csv",
+                         SETTLEMENTS_QUERY, params, &w->settlements);
 }
 
 int

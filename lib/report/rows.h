@@ -3,14 +3,14 @@
  * and to its workbook sheet at once, through the output's template.
  *
  * Sheets come in the order libxlsxwriter's constant_memory mode needs:
- * the caller calls st_rows_summary, st_rows_lines, st_rows_exceptions,
- * st_rows_open_items and st_rows_disputes in that order, each opening its CSV
- * file (recorded as an output of the report/publish directory) and its sheet,
- * and closing both. The lines stream a row at a time, a currency sheet and
- * statement-<CCY>.csv per currency; their sums are kept per currency and
- * compared with the Summary at each currency's end (the tie: README
- * "Statements and output columns"), so a report whose lines do not add up
- * is ST_ERR_INTERNAL and is never published.
+ * the caller calls st_rows_summary, st_rows_settlements, st_rows_lines,
+ * st_rows_exceptions, st_rows_open_items and st_rows_disputes in that order,
+ * each opening its CSV file (recorded as an output of the report/publish
+ * directory) and its sheet, and closing both. The lines stream a row at a time,
+ * a currency sheet and statement-<CCY>.csv per currency; their sums are kept
+ * per currency and compared with the Summary at each currency's end (the tie:
+ * README "Statements and output columns"), so a report whose lines do not add
+ * up is ST_ERR_INTERNAL and is never published.
  */
 #ifndef ST_ROWS_H
 #define ST_ROWS_H
@@ -44,6 +44,7 @@ struct st_rows {
     uint64_t lines;
     uint64_t exceptions;
     uint64_t open_items;
+    uint64_t settlements;
     /* private */
     struct st_csvout csv;
     struct st_summary_ccy *cur; /* currency whose lines are streaming */
@@ -67,6 +68,9 @@ int st_rows_exceptions(struct st_rows *w, const char *const *params);
 
 /* The Open items sheet and open-items.csv; counts w->open_items. */
 int st_rows_open_items(struct st_rows *w, const char *const *params);
+
+/* The Settlements sheet and settlements.csv; counts w->settlements. */
+int st_rows_settlements(struct st_rows *w, const char *const *params);
 
 /* The Disputes sheet and disputes.csv of q, counted into *counts. */
 int st_rows_disputes(struct st_rows *w, const struct st_dispute_query *q,

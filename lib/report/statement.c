@@ -88,6 +88,7 @@ write_outputs(struct ctx *c)
     if ((rc = st_publish_add(&c->pub, "statement.xlsx", c->xlsx_path,
                              sizeof(c->xlsx_path), c->err)) != 0 ||
         (rc = open_workbook(c)) != 0 || (rc = st_rows_summary(&c->rows)) != 0 ||
+        (rc = st_rows_settlements(&c->rows, c->params)) != 0 ||
         (rc = st_rows_lines(&c->rows, c->params)) != 0 ||
         (rc = st_rows_exceptions(&c->rows, c->params)) != 0 ||
         (rc = st_rows_open_items(&c->rows, c->params)) != 0 ||
@@ -114,6 +115,7 @@ write_manifest(struct ctx *c)
     in.lines = c->rows.lines;
     in.exceptions = c->rows.exceptions;
     in.open_items = c->rows.open_items;
+    in.settlements = c->rows.settlements;
     in.disputes = &c->dc;
     return st_manifest_write(c->db, &in, c->err);
 }

@@ -111,6 +111,34 @@ static const struct st_template_field open_items_fields[] = {
     {"source_line", ST_TYPE_INT},
 };
 
+static const struct st_template_field settlements_fields[] = {
+    {"settlement_id", ST_TYPE_TEXT},
+    {"currency", ST_TYPE_TEXT},
+    {"settlement_start", ST_TYPE_DATETIME},
+    {"settlement_end", ST_TYPE_DATETIME},
+    {"lines", ST_TYPE_INT},
+    {"opening", ST_TYPE_AMOUNT},
+    {"opening_from", ST_TYPE_TEXT},
+    {"sales", ST_TYPE_AMOUNT},
+    {"refunds", ST_TYPE_AMOUNT},
+    {"fees", ST_TYPE_AMOUNT},
+    {"chargebacks", ST_TYPE_AMOUNT},
+    {"reserve_released", ST_TYPE_AMOUNT},
+    {"reserve_held", ST_TYPE_AMOUNT},
+    {"adjustments", ST_TYPE_AMOUNT},
+    {"debt", ST_TYPE_AMOUNT},
+    {"carryover", ST_TYPE_AMOUNT},
+    {"other", ST_TYPE_AMOUNT},
+    {"activity", ST_TYPE_AMOUNT},
+    {"transfer", ST_TYPE_AMOUNT},
+    {"closing", ST_TYPE_AMOUNT},
+    {"check", ST_TYPE_AMOUNT},
+    {"left_after_payout", ST_TYPE_AMOUNT},
+    {"tie_out", ST_TYPE_TEXT},
+    {"payout_status", ST_TYPE_TEXT},
+    {"payout_entry", ST_TYPE_TEXT},
+};
+
 static const struct st_template_field disputes_fields[] = {
     {"case_id", ST_TYPE_TEXT},
     {"kind", ST_TYPE_TEXT},
@@ -141,13 +169,16 @@ static const struct {
     {"disputes.tmpl", "Disputes", disputes_fields, NELEM(disputes_fields)},
     {"open_items.tmpl", "Open items", open_items_fields,
      NELEM(open_items_fields)},
+    {"settlements.tmpl", "Settlements", settlements_fields,
+     NELEM(settlements_fields)},
 };
 
 _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(summary_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX,
+                   NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(settlements_fields) <= ST_TEMPLATE_FIELDS_MAX,
                "ST_TEMPLATE_FIELDS_MAX");
 
 static const char *const format_names[] = {

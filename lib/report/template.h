@@ -45,7 +45,8 @@ enum st_template_kind {
     ST_TMPL_EXCEPTIONS = 2,
     ST_TMPL_DISPUTES = 3,
     ST_TMPL_OPEN_ITEMS = 4,
-    ST_TMPL_KINDS = 5
+    ST_TMPL_SETTLEMENTS = 5,
+    ST_TMPL_KINDS = 6
 };
 
 enum st_template_type {

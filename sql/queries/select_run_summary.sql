@@ -20,7 +20,8 @@ SELECT 'exceptions',
  WHERE seller_id = $1 AND business_date = $2::date
    AND (kind = 'unknown' OR status IN ('amount_mismatch', 'fee_mismatch',
         'missing_in_ledger', 'missing_in_settlement',
-        'duplicate_in_settlement', 'payout_mismatch', 'unknown_type'))
+        'duplicate_in_settlement', 'payout_mismatch', 'unknown_type',
+        'settlement_out_of_balance'))
  GROUP BY 2
 UNION ALL
 SELECT 'open_disputes', '', count(*)

@@ -1,7 +1,8 @@
 -- select_statement_exceptions.sql: the exceptions of a seller's business
 -- date (README "What each reconciliation status means": amount_mismatch, fee_mismatch,
 -- missing_in_ledger, missing_in_settlement, duplicate_in_settlement,
--- payout_mismatch, and lines of kind unknown), with both sides' amounts.
+-- payout_mismatch, settlement_out_of_balance, and lines of kind unknown),
+-- with both sides' amounts.
 -- The columns are the exceptions template's fields in the order of
 -- lib/report/template.c (exceptions_fields), then minor_units, each named
 -- as its field (the report reads them by name). Ordered by every column,
@@ -36,7 +37,8 @@ SELECT r.status,
    AND r.business_date = $2::date
    AND (r.status IN ('amount_mismatch', 'fee_mismatch', 'missing_in_ledger',
                      'missing_in_settlement', 'duplicate_in_settlement',
-                     'payout_mismatch', 'unknown_type')
+                     'payout_mismatch', 'unknown_type',
+                     'settlement_out_of_balance')
         OR r.kind = 'unknown')
  ORDER BY r.status, r.currency, r.source_sha256 NULLS LAST,
           r.source_line NULLS LAST, r.entry_id NULLS LAST, posted_at,

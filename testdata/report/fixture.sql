@@ -88,6 +88,35 @@ VALUES ('A1TESTSELLER', '2026-11-20', 'payout_pending', 'none',
         || 'booked yet; awaited until 2026-11-26 12:00 UTC',
         '2026-11-19T10:00:00Z', 1, '2026-11-26');
 
+-- the settlements' tie-out (009_settlements.sql): USD S1 opened with 10.00
+-- carried from S0 and its transfer of -30.00 left 17.72 behind (out of
+-- balance); EUR S2 has no payout. JPY and BHD of S2 are left out.
+INSERT INTO settle.settlement_total (seller_id, settlement_id, currency,
+    minor_units, business_date, settlement_start, settlement_end, lines,
+    sales, refunds, chargebacks, reserve_released, reserve_held,
+    adjustments, debt, carryover, other, fees, transfer, net, payouts,
+    before_first_payout, first_payout, through_last_payout)
+VALUES ('A1TESTSELLER', 'S1', 'USD', 2, '2026-11-20', '2026-11-06T00:00:00Z',
+        '2026-11-20T12:00:00Z', 7, 12550, -5000, -1999, 0, -500, 0, 0, 0,
+        100, -1779, -3000, 372, 1, 3772, -3000, 772),
+       ('A1TESTSELLER', 'S2', 'EUR', 2, '2026-11-20', '2026-11-06T00:00:00Z',
+        '2026-11-20T12:00:00Z', 2, 123456, 0, -2000, 0, 0, 0, 0, 0, 0,
+        -3615, 0, 117841, 0, NULL, NULL, NULL);
+INSERT INTO settle.recon_settlement (seller_id, business_date,
+    settlement_id, currency, opening, opening_from, chain_length, closing,
+    left_after_payout, tie_out, payout_status, payout_entry)
+VALUES ('A1TESTSELLER', '2026-11-20', 'S1', 'USD', 1000, 'S0', 2, 1372, 1772,
+        'out_of_balance', 'payout_matched', 'L-4'),
+       ('A1TESTSELLER', '2026-11-20', 'S2', 'EUR', 0, NULL, 1, 117841, NULL,
+        'no_payout', NULL, NULL);
+INSERT INTO settle.recon_result (seller_id, business_date, status,
+    match_rule, kind, currency, minor_units, reference, settlement_amount,
+    reason)
+VALUES ('A1TESTSELLER', '2026-11-20', 'settlement_out_of_balance', 'tie_out',
+        'settlement', 'USD', 2, 'S1', 1772,
+        'settlement S1: the payout left 17.72 USD in the balance (opening '
+        || '10.00 from settlement S0); Amazon''s payout should take all of it');
+
 -- dispute cases: one overdue, one due later, one closed before the cutoff,
 -- one closed after it (still open as of the cutoff)
 INSERT INTO settle.dispute (seller_id, case_id, kind, capture_id,

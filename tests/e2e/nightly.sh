@@ -83,7 +83,7 @@ n=$(printf '%s\n' "$OUT" | grep -c "^$seller 2026-03-0[234]: [0-9]* lines, [0-9]
 expect_match "2026-03-04 has the planted exceptions" "$OUT" "2026-03-04: 27 lines, 4 exceptions, 4 open disputes"
 for d in 2026-03-02 2026-03-03 2026-03-04; do
     dir="$T_TMP/a/out/$seller/$d"
-    for f in statement.xlsx summary.csv exceptions.csv disputes.csv manifest.json; do
+    for f in statement.xlsx summary.csv settlements.csv exceptions.csv disputes.csv manifest.json; do
         [ -s "$dir/$f" ] && ok "$d/$f written" || fail "$d/$f written"
     done
 done
@@ -103,6 +103,15 @@ if [ -f "$demo/expected.csv" ]; then
     cnt=$(printf '%s\n' "$got" | wc -l)
     [ "$cnt" -ge 60 ] && ok "reconciliation gave $cnt results" || fail "reconciliation results" "$got"
 fi
+
+# Every settlement tied out, against the sample's hand-checked figures.
+for d in 2026-03-02 2026-03-03 2026-03-04; do
+    sed '1s/^\xef\xbb\xbf//' "$T_TMP/a/out/$seller/$d/settlements.csv" |
+        tr -d '\r' | sed '1d' | sed "s/^/$d,/"
+done > "$T_TMP/settlements.got"
+sed '1d' "$demo/expected-settlements.csv" > "$T_TMP/settlements.want"
+expect_same "every settlement ties out as testdata/demo/README.md says" \
+    "$T_TMP/settlements.want" "$T_TMP/settlements.got"
 
 # ---------------------------------------------------------------- the same date again
 hashes "$T_TMP/a/out" > "$T_TMP/first.sha"

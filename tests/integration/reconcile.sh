@@ -92,7 +92,7 @@ expect_rc "reconcile 2026-03-03" 0
 run "$SETTLE" reconcile --date "$D"
 expect_rc "reconcile $D" 0
 expect_match "log names results and exceptions" "$ERR" \
-    "reconciled $D: 23 results, 9 exceptions"
+    "reconciled $D: 24 results, 10 exceptions"
 
 # line (or ledger entry) -> status|rule|entry|settlement|ledger|ledger fee
 q "SELECT coalesce(source_line::text, entry_id), status, match_rule,
@@ -125,8 +125,16 @@ cat > "$T_TMP/want" <<'EOF'
 L10|in_transit|none|L10|-|-1200|-
 L22B|missing_in_settlement|none|L22B|-|3000|-
 L9|missing_in_settlement|none|L9|-|1100|-
+|settlement_out_of_balance|tie_out|-|-13615|-|-
 EOF
 expect_same "every status on the scenario" "$T_TMP/want" "$T_TMP/got"
+# S0310 starts where S0303 ended: it opens with S0303's closing (S0303 has
+# no payout), and its USD transfer of -500.00 leaves -136.15.
+expect_match "the chained settlement's payout does not tie" \
+    "$(q "SELECT reason FROM settle.recon_result WHERE business_date = '$D'
+          AND status = 'settlement_out_of_balance'")" \
+    '^settlement S0310: the payout left -136\.15 USD in the balance \(opening [0-9.]+ from settlement S0303\)'
+
 
 reason() {
     q "SELECT reason FROM settle.recon_result WHERE business_date = '$D'

@@ -135,7 +135,7 @@ expect_match "German rates with a decimal comma" "$(cat "$G/summary.csv")" \
 expect_match "German guard" "$(cat "$G/statement-USD.csv")" ";'=SUM\(A1\);"
 if [ -x "$PY" ] && "$PY" -c 'import openpyxl' 2>/dev/null; then
     run "$PY" -c 'import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); print(",".join(wb.sheetnames)); print(wb["USD"]["C2"].value, wb["USD"]["C2"].number_format)' "$G/statement.xlsx"
-    expect_match "German sheets" "$OUT" "^Übersicht,BHD,EUR,JPY,USD,Abweichungen,Offene Posten,Streitfälle$"
+    expect_match "German sheets" "$OUT" "^Übersicht,Abrechnungen,BHD,EUR,JPY,USD,Abweichungen,Offene Posten,Streitfälle$"
     expect_match "German workbook stays numeric" "$OUT" "^100 #,##0.00$"
 fi
 

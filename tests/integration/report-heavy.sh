@@ -26,15 +26,15 @@ X=$D/statement.xlsx
 
 sheets=$(unzip -p "$X" xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
     sed 's/<sheet name="//; s/"$//' | tr '\n' ',')
-expect_match "sheets" "$sheets" '^Summary,USD,USD \(2\),Exceptions,Open items,Disputes,$'
+expect_match "sheets" "$sheets" '^Summary,Settlements,USD,USD \(2\),Exceptions,Open items,Disputes,$'
 dim() {
     unzip -p "$X" "xl/worksheets/sheet$1.xml" | head -c 2000 |
         grep -o '<dimension ref="[^"]*"' | sed 's/.*ref="//; s/"$//'
 }
-expect_match "USD: header + 1,048,575 rows" "$(dim 2)" '^A1:C1048576$'
-expect_match "USD (2): header + 51,425 rows" "$(dim 3)" '^A1:C51426$'
+expect_match "USD: header + 1,048,575 rows" "$(dim 3)" '^A1:C1048576$'
+expect_match "USD (2): header + 51,425 rows" "$(dim 4)" '^A1:C51426$'
 # the last row of the continuation holds the last line
-last=$(unzip -p "$X" xl/worksheets/sheet3.xml | grep -o '<row r="51426"[^>]*>.\{0,80\}' | head -1)
+last=$(unzip -p "$X" xl/worksheets/sheet4.xml | grep -o '<row r="51426"[^>]*>.\{0,80\}' | head -1)
 expect_match "USD (2) ends with line 1100000" "$last" '<v>1100000</v>'
 n=$(wc -l < "$D/statement-USD.csv")
 if [ "$n" -eq 1100001 ]; then ok "CSV holds every line"; else

@@ -1,0 +1,54 @@
+-- select_statement_settlements.sql: the settlements of a seller's business
+-- date tied out (README "Settlements and the tie-out"), from
+-- settle.recon_settlement and settle.settlement_total. activity is every
+-- category and the fees; check = opening + activity + transfer - closing,
+-- 0 when the categories account for every line's net. The columns are the
+-- settlements template's fields in the order of lib/report/template.c
+-- (settlements_fields), then minor_units, each named as its field.
+-- Ordered by currency and settlement end, then id, a total order.
+--   $1 seller_id      text
+--   $2 business_date  date
+SELECT t.settlement_id,
+       t.currency,
+       to_char(t.settlement_start AT TIME ZONE 'UTC',
+               'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS settlement_start,
+       to_char(t.settlement_end AT TIME ZONE 'UTC',
+               'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS settlement_end,
+       t.lines,
+       s.opening,
+       CASE WHEN s.opening_from IS NOT NULL
+            THEN 'settlement ' || s.opening_from
+            WHEN t.payouts > 0 THEN 'inferred from the payout'
+            ELSE 'none' END AS opening_from,
+       t.sales,
+       t.refunds,
+       t.fees,
+       t.chargebacks,
+       t.reserve_released,
+       t.reserve_held,
+       t.adjustments,
+       t.debt,
+       t.carryover,
+       t.other,
+       a.activity,
+       t.transfer,
+       s.closing,
+       s.opening + a.activity + t.transfer - s.closing AS "check",
+       s.left_after_payout,
+       CASE s.tie_out WHEN 'out_of_balance' THEN 'settlement_out_of_balance'
+                      ELSE s.tie_out END AS tie_out,
+       s.payout_status,
+       s.payout_entry,
+       t.minor_units
+  FROM settle.recon_settlement s
+  JOIN settle.settlement_total t
+    ON t.seller_id = s.seller_id
+   AND t.settlement_id = s.settlement_id
+   AND t.currency = s.currency
+ CROSS JOIN LATERAL (
+       SELECT t.sales + t.refunds + t.fees + t.chargebacks
+              + t.reserve_released + t.reserve_held + t.adjustments + t.debt
+              + t.carryover + t.other AS activity) a
+ WHERE s.seller_id = $1
+   AND s.business_date = $2::date
+ ORDER BY t.currency, t.settlement_end, t.settlement_id
