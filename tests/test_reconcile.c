@@ -93,6 +93,8 @@ static const char *const statements[] = {
     "delete_recon_results.sql",
     "insert_recon_lines.sql",
     "insert_recon_missing.sql",
+    "delete_line_totals.sql",
+    "insert_line_totals.sql",
     "delete_recon_settlements.sql",
     "insert_settlement_totals.sql",
     "insert_recon_settlements.sql",

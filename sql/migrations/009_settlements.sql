@@ -5,9 +5,9 @@
 -- currency), the sums of its lines by category, in minor units. They are a
 -- function of the settlement's lines alone, which the archive never lets
 -- change, so a row is written once (ON CONFLICT DO NOTHING) by the first
--- reconcile of its business date and kept: recorded_at is when, and a date
--- reads an earlier settlement only if it was recorded before the date's
--- ledger cutoff, so a rerun finds the chain it found the first time.
+-- reconcile of its business date and kept (recorded_at is when). A date
+-- reads the settlements of its own and earlier business dates, as
+-- recon_entry_use is read, so dates are reconciled oldest first.
 -- A payout row is a Transfer, or a Carryover that sets the balance aside
 -- (negative); the three payout columns are the net of the lines posted
 -- before the first payout row, the first payout row's net, and the net of

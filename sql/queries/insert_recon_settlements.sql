@@ -2,15 +2,14 @@
 -- date) into settle.recon_settlement (README "Settlements and the
 -- tie-out"). The chain walks back from each settlement to the one that
 -- ended where it started (same seller and currency), and on, as far as
--- settle.settlement_total holds settlements recorded before the ledger
--- cutoff (or of this date): a rerun finds the same chain. The oldest
+-- settle.settlement_total holds settlements of this or earlier business
+-- dates: a rerun, whatever later dates did, finds the same chain. The oldest
 -- settlement of a chain starts from the balance its first payout row
 -- emptied (0 without one); each later one from its predecessor's closing.
 -- The payout columns are this date's results for the settlement's Transfer
 -- lines (insert_recon_lines.sql).
 --   $1 seller_id      text
 --   $2 business_date  date
---   $3 ledger_cutoff  timestamptz
 INSERT INTO settle.recon_settlement (seller_id, business_date,
     settlement_id, currency, opening, opening_from, chain_length, closing,
     left_after_payout, tie_out, payout_status, payout_entry)
@@ -32,8 +31,7 @@ WITH RECURSIVE chain (settlement_id, currency, at_id, at_start, depth,
           AND p.currency = c.currency
           AND p.settlement_end = c.at_start
           AND p.settlement_start < c.at_start
-          AND (p.recorded_at <= $3::timestamptz
-               OR p.business_date = $2::date)
+          AND p.business_date <= $2::date
         ORDER BY p.settlement_id
         LIMIT 1) p
 ),

@@ -4,9 +4,9 @@
 # whose third payout leaves 0.55 behind (settlement_out_of_balance), a
 # settlement without a payout, a gap in a chain (the opening inferred from
 # the payout), a carryover that sets the balance aside and brings it back;
-# then a date reconciled before its predecessor, which keeps its inferred
-# opening until its cutoff is moved; and the Settlements sheet, its CSV
-# and the exception in the report.
+# then a date reconciled before its predecessor, which finds it when
+# reconciled again; and the Settlements sheet, its CSV and the exception in
+# the report.
 . "$(dirname "$0")/../lib.sh"
 
 own_database settle_settlements SELLER1
@@ -86,8 +86,8 @@ again=$(q "SELECT recorded_at FROM settle.settlement_total WHERE settlement_id =
 
 # ---------------------------------------------------------------- out of order
 # D3 reconciled before D2: S3 does not see S2 and infers its opening from
-# its own payout (15.00), so it ties. D2 reconciled later is recorded after
-# D3's cutoff, and D3 keeps what it showed; --new-cutoff lets it see S2.
+# its own payout (15.00), so it ties. Once D2 is reconciled, D3 again (or
+# its rerun) reads the settlements of the dates up to it and finds S2.
 q "DELETE FROM settle.recon_settlement; DELETE FROM settle.settlement_total;
    DELETE FROM settle.recon_result; UPDATE settle.run SET ledger_cutoff = NULL"
 for d in 2026-05-01 2026-05-03 2026-05-02; do
@@ -97,12 +97,19 @@ done
 expect_match "D3 before D2: the opening is inferred" \
     "$(ties 2026-05-03 | grep '^S3')" '^S3\|1500\|-\|1\|2910\|0\|ties$'
 run "$SETTLE" reconcile --date 2026-05-03
-expect_match "D2 recorded after D3's cutoff changes nothing on D3" \
-    "$(ties 2026-05-03 | grep '^S3')" '^S3\|1500\|-\|1\|2910\|0\|ties$'
-run "$SETTLE" reconcile --date 2026-05-03 --new-cutoff
-expect_rc "reconcile D3 with a new cutoff" 0
-expect_match "with a new cutoff D3 sees S2 and the short payout" \
+expect_rc "reconcile D3 again" 0
+expect_match "after D2, D3 sees S2 and the short payout" \
     "$(ties 2026-05-03 | grep '^S3')" '^S3\|1555\|S2\|3\|2965\|55\|out_of_balance$'
+# A settlement of a later date is never part of an earlier date's chain.
+q "UPDATE settle.settlement_total SET business_date = '2026-05-04'
+   WHERE settlement_id = 'S2'"
+run "$SETTLE" reconcile --date 2026-05-03
+expect_match "a later date's settlement is not read" \
+    "$(ties 2026-05-03 | grep '^S3')" '^S3\|1500\|-\|1\|2910\|0\|ties$'
+q "UPDATE settle.settlement_total SET business_date = '2026-05-02'
+   WHERE settlement_id = 'S2'"
+run "$SETTLE" reconcile --date 2026-05-03
+expect_rc "reconcile D3 once more" 0
 
 # ---------------------------------------------------------------- the report
 OUTD=$T_TMP/out
