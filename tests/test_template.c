@@ -265,7 +265,7 @@ check_set(const char *dir, char delimiter, char decimal)
 
     if (stat(dir, &sb) != 0)
         fail_msg("%s: the project's templates are missing", dir);
-    if (st_template_set_load(dir, &set, &err) != 0)
+    if (st_template_set_load(dir, NULL, &set, &err) != 0)
         fail_msg("%s: %s:%ld: %s", dir, err.file, err.line, err.msg);
     for (k = 0; k < ST_TMPL_KINDS; k++) {
         assert_true(set.t[k].ncols > 0);

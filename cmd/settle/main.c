@@ -228,29 +228,29 @@ cli_test_backoff(const struct st_cli *cli)
 }
 
 int
-cli_date_out(struct st_cli *cli, int argc, char **argv,
-             void (*print_usage)(FILE *out), int32_t *date, const char **out)
+cli_span_out(struct st_cli *cli, int argc, char **argv,
+             void (*print_usage)(FILE *out), struct cli_span *span,
+             const char **out)
 {
     static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},
+        CLI_SPAN_OPTIONS,
         {"out", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *date_arg = NULL;
     int rc;
     int c;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'd')
-            date_arg = optarg;
-        else if (c == 'o')
+        if (cli_span_arg(span, c, optarg))
+            continue;
+        if (c == 'o')
             *out = optarg;
         else
             return cli_help_or_usage(c, print_usage);
     }
     if ((rc = cli_no_operands(argv[0], argc, argv)) != 0 ||
-        (rc = cli_want_date(cli, argv[0], date_arg, date)) != 0)
+        (rc = cli_want_span(cli, argv[0], span)) != 0)
         return rc;
     return -1;
 }

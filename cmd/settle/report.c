@@ -1,8 +1,9 @@
 /*
  * report.c: `settle report --date D [--out DIR] [--template-dir DIR]`, the
  * statements of one seller and business date (lib/report/statement.c),
- * under the advisory lock of (seller, D) so that it never races a run of
- * that date.
+ * and `settle report --from D1 --to D2` or `--month YYYY-MM`, the period
+ * statement (lib/report/period.c), under the advisory lock of (seller, D)
+ * or (seller, D2) so that it never races a run of that date.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "io/db.h"
+#include "report/period.h"
 #include "report/statement.h"
 #include "report/template.h"
 #include "settle.h"
@@ -20,6 +22,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: settle report --date D [--out DIR] [--template-dir DIR]\n"
+            "       settle report --from D1 --to D2 | --month YYYY-MM [...]\n"
             "\n"
             "Writes the statements of seller_id for business date D into\n"
             "OUT/<seller_id>/<D>/ (OUT is out_dir, or DIR of --out):\n"
@@ -30,8 +33,17 @@ usage(FILE *out)
             "bytes. A date without settlement lines gives empty statements\n"
             "and a warning, not an error.\n"
             "\n"
+            "With a period, writes the period statement into\n"
+            "OUT/<seller_id>/period/<D1>_<D2>/ from the stored daily results\n"
+            "(nothing is fetched or reconciled again): statement.xlsx,\n"
+            "summary.csv, days.csv, settlements.csv, exceptions.csv (open at\n"
+            "D2), disputes.csv (open at D2) and manifest.json. Every date of\n"
+            "the period must be reconciled, else exit 66 naming the dates.\n"
+            "\n"
             "options:\n"
-            "  --date D            business date, YYYY-MM-DD (required)\n"
+            "  --date D            business date, YYYY-MM-DD\n"
+            "  --from D1 --to D2   a period, both dates included\n"
+            "  --month YYYY-MM     the period of a calendar month\n"
             "  --out DIR           write under DIR instead of out_dir\n"
             "  --template-dir DIR  layouts (else template_dir, else the\n"
             "                      installed PREFIX/share/settle/templates,\n"
@@ -41,7 +53,7 @@ usage(FILE *out)
 
 /* The closing line: what was written, and how long it took since t0. */
 static void
-log_written(struct st_cli *cli, const char *date_arg,
+log_written(struct st_cli *cli, const char *label,
             const struct st_statement_result *res, const struct timespec *t0)
 {
     struct timespec t1;
@@ -50,7 +62,7 @@ log_written(struct st_cli *cli, const char *date_arg,
     {
         struct st_log_field f[6] = {
             {"seller", cli->cfg.seller_id, 0},
-            {"date", date_arg, 0},
+            {"date", label, 0},
             {"rows", NULL, (int64_t)res->lines},
             {"exceptions", NULL, (int64_t)res->exceptions},
             {"open_disputes", NULL, (int64_t)res->open_disputes},
@@ -64,13 +76,12 @@ log_written(struct st_cli *cli, const char *date_arg,
     }
 }
 
-/* Options into the configuration and *date: -1 to go on, else the status. */
+/* Options into the configuration and *span: -1 to go on, else the status. */
 static int
-parse_args(struct st_cli *cli, int argc, char **argv, const char **date_arg,
-           int32_t *date)
+parse_args(struct st_cli *cli, int argc, char **argv, struct cli_span *span)
 {
     static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},
+        CLI_SPAN_OPTIONS,
         {"out", required_argument, NULL, 'o'},
         {"template-dir", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
@@ -80,26 +91,21 @@ parse_args(struct st_cli *cli, int argc, char **argv, const char **date_arg,
     int c;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            *date_arg = optarg;
-            break;
-        case 'o':
+        if (cli_span_arg(span, c, optarg))
+            continue;
+        if (c == 'o')
             rc = st_config_set(&cli->cfg, "out_dir", optarg, ST_SRC_FLAG,
                                &cli->err);
-            break;
-        case 't':
+        else if (c == 't')
             rc = st_config_set(&cli->cfg, "template_dir", optarg, ST_SRC_FLAG,
                                &cli->err);
-            break;
-        default:
+        else
             return cli_help_or_usage(c, usage);
-        }
         if (rc != 0)
             return cli_fail(cli, "report", rc);
     }
     if ((rc = cli_no_operands("report", argc, argv)) != 0 ||
-        (rc = cli_want_date(cli, "report", *date_arg, date)) != 0)
+        (rc = cli_want_span(cli, "report", span)) != 0)
         return rc;
     return -1;
 }
@@ -110,24 +116,27 @@ cmd_report(struct st_cli *cli, int argc, char **argv)
     struct st_template_set set;
     struct st_statement_opts so;
     struct st_statement_result res;
+    struct cli_span span;
     struct st_db *db = NULL;
     struct timespec t0;
-    const char *date_arg = NULL;
-    int32_t date = 0;
+    char label[CLI_SPAN_LABEL_LEN];
     int rc;
 
-    if ((rc = parse_args(cli, argc, argv, &date_arg, &date)) >= 0)
+    memset(&span, 0, sizeof(span));
+    if ((rc = parse_args(cli, argc, argv, &span)) >= 0)
         return rc;
+    cli_span_label(&span, label);
     memset(&set, 0, sizeof(set));
     if ((rc = st_statement_load_templates(&cli->cfg, &set, &cli->err)) != 0)
         goto out;
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((rc = cli_connect_locked(cli, date, &db)) != 0)
+    if ((rc = cli_connect_locked(cli, span.to, &db)) != 0)
         goto out;
-    st_statement_opts_init(&so, &cli->cfg, &set, date, NULL, &cli->log);
-    if ((rc = st_statement_write(db, &so, &res, &cli->err)) != 0)
-        goto out;
-    log_written(cli, date_arg, &res, &t0);
+    st_statement_opts_init(&so, &cli->cfg, &set, span.to, NULL, &cli->log);
+    rc = span.period ? st_period_write(db, &so, span.from, &res, &cli->err)
+                     : st_statement_write(db, &so, &res, &cli->err);
+    if (rc == 0)
+        log_written(cli, label, &res, &t0);
 out:
     st_db_close(db); /* also releases the lock */
     st_template_set_release(&set);

@@ -95,12 +95,58 @@ int cli_verb(int argc, char **argv, const char *verb, int nargs,
              const char *want, void (*print_usage)(FILE *out));
 
 /*
- * The command line of a command on one date that takes --date D (required)
- * and --out DIR (else *out stays NULL). Returns -1 to go on with *date set,
+ * The dates of a command: --date D, or a period (--from D1 --to D2, or
+ * --month YYYY-MM). Commands add CLI_SPAN_OPTIONS to their getopt table,
+ * hand each option to cli_span_arg, then call cli_want_span.
+ */
+enum {
+    CLI_SPAN_DATE = 'd',
+    CLI_SPAN_FROM = 0x101,
+    CLI_SPAN_TO = 0x102,
+    CLI_SPAN_MONTH = 0x103
+};
+#define CLI_SPAN_OPTIONS                                  \
+    {"date", required_argument, NULL, CLI_SPAN_DATE},     \
+        {"from", required_argument, NULL, CLI_SPAN_FROM}, \
+        {"to", required_argument, NULL, CLI_SPAN_TO},     \
+    {                                                     \
+        "month", required_argument, NULL, CLI_SPAN_MONTH  \
+    }
+/* The longest period, in days (a year and a day). */
+#define CLI_SPAN_MAX_DAYS 367
+/* "YYYY-MM-DD_YYYY-MM-DD" and its NUL. */
+#define CLI_SPAN_LABEL_LEN 24
+
+struct cli_span {
+    const char *date_arg, *from_arg, *to_arg, *month_arg;
+    int32_t from;
+    int32_t to; /* from, for a date */
+    int period; /* 1: --from/--to or --month */
+};
+
+/* Records option c's argument in s: 1 when c is one of the span's. */
+int cli_span_arg(struct cli_span *s, int c, const char *arg);
+
+/* Exactly one of the forms, parsed into s: 0, else EXIT_USAGE (printed). */
+int cli_want_span(struct st_cli *cli, const char *cmd, struct cli_span *s);
+
+/* "D" or "D1_D2" into out (CLI_SPAN_LABEL_LEN bytes). */
+void cli_span_label(const struct cli_span *s, char *out);
+
+/*
+ * The statements directory of s under ROOT into out (ST_PATH_MAX bytes):
+ * ROOT/<seller_id>/<D> or ROOT/<seller_id>/period/<D1>_<D2>.
+ */
+int cli_span_dir(struct st_cli *cli, const char *root, const struct cli_span *s,
+                 char *out);
+
+/*
+ * The command line of a command that takes a span (cli_want_span) and
+ * --out DIR (else *out stays NULL). Returns -1 to go on with *span set,
  * else the exit status (help, or a usage error).
  */
-int cli_date_out(struct st_cli *cli, int argc, char **argv,
-                 void (*print_usage)(FILE *out), int32_t *date,
+int cli_span_out(struct st_cli *cli, int argc, char **argv,
+                 void (*print_usage)(FILE *out), struct cli_span *span,
                  const char **out);
 
 /*

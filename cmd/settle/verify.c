@@ -1,7 +1,8 @@
 /*
- * verify.c: `settle verify --date D`, the auditor's check that the archived
- * inputs and the published outputs of a date are still what its manifest
- * says, byte for byte.
+ * verify.c: `settle verify --date D` (or a period: --from D1 --to D2,
+ * --month YYYY-MM), the auditor's check that the archived inputs and the
+ * published outputs of a date are still what its manifest says, byte for
+ * byte; for a period, also each date's own manifest.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,15 +17,20 @@
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: settle verify --date D [--out DIR]\n"
-                 "\n"
-                 "Rehashes every output of out_dir/<seller>/<D>/ and every\n"
-                 "archived input its manifest.json names. Prints one line per\n"
-                 "difference on stdout and exits 1 when there is any; exits 0\n"
-                 "when everything matches.\n"
-                 "\n"
-                 "  --date D     business date, YYYY-MM-DD (required)\n"
-                 "  --out DIR    statements directory (default: out_dir)\n");
+    fprintf(out,
+            "usage: settle verify --date D | --from D1 --to D2 | --month M\n"
+            "                     [--out DIR]\n"
+            "\n"
+            "Rehashes every output of out_dir/<seller>/<D>/ and every\n"
+            "archived input its manifest.json names; for a period, every\n"
+            "output of out_dir/<seller>/period/<D1>_<D2>/ and the manifest of\n"
+            "each of its dates. Prints one line per difference on stdout and\n"
+            "exits 1 when there is any; exits 0 when everything matches.\n"
+            "\n"
+            "  --date D           business date, YYYY-MM-DD\n"
+            "  --from D1 --to D2  a period statement, both dates included\n"
+            "  --month YYYY-MM    the period statement of a month\n"
+            "  --out DIR          statements directory (default: out_dir)\n");
 }
 
 /* The verification of dir against its manifest: 0, ST_ERR_DIFFERENT or an
@@ -69,20 +75,21 @@ int
 cmd_verify(struct st_cli *cli, int argc, char **argv)
 {
     const char *out = NULL;
-    char date[ST_DATE_LEN + 1];
+    struct cli_span span;
+    char label[CLI_SPAN_LABEL_LEN];
     char dir[ST_PATH_MAX];
-    int32_t day;
     int rc;
 
-    if ((rc = cli_date_out(cli, argc, argv, usage, &day, &out)) >= 0)
+    memset(&span, 0, sizeof(span));
+    if ((rc = cli_span_out(cli, argc, argv, usage, &span, &out)) >= 0)
         return rc;
     if ((out != NULL && (rc = st_config_set(&cli->cfg, "out_dir", out,
                                             ST_SRC_FLAG, &cli->err)) != 0) ||
         (rc = st_config_require_seller(&cli->cfg, &cli->err)) != 0)
         return cli_fail(cli, "verify", rc);
-    st_date_format(day, date);
-    if ((rc = cli_date_dir(cli, cli->cfg.out_dir, date, dir)) == 0)
-        rc = verify_dir(cli, dir, date);
+    cli_span_label(&span, label);
+    if ((rc = cli_span_dir(cli, cli->cfg.out_dir, &span, dir)) == 0)
+        rc = verify_dir(cli, dir, label);
     if (rc == ST_ERR_DIFFERENT)
         return EXIT_DIFFERENT;
     return rc == 0 ? EXIT_OK : cli_fail(cli, "verify", rc);

@@ -149,7 +149,11 @@ add_header(struct st_db *db, const struct st_manifest_in *in, json_t *root,
         set_new(root, "tool_version", json_string(ST_VERSION)) != 0 ||
         set_new(root, "schema_version", json_integer(version)) != 0 ||
         set_new(root, "seller_id", json_string(in->seller_id)) != 0 ||
-        set_new(root, "date", json_string(s->date)) != 0 ||
+        (in->period_from == NULL
+             ? set_new(root, "date", json_string(s->date))
+             : set_new(root, "period",
+                       json_pack("{s:s, s:s}", "from", in->period_from, "to",
+                                 s->date))) != 0 ||
         set_new(root, "ledger_cutoff",
                 s->have_cutoff ? json_string(s->cutoff_text) : json_null()) !=
             0 ||
@@ -367,6 +371,28 @@ put(json_t *root, const char *key, json_t *v, struct st_err *err)
     return set_new(root, key, v) != 0 ? nomem(err) : 0;
 }
 
+/*
+ * What the manifest is of: a date's inputs and open items, or the days a
+ * period statement was built from (a new reference to the caller's array).
+ */
+static int
+add_scope(struct st_db *db, const struct st_manifest_in *in, json_t *root,
+          struct st_err *err)
+{
+    json_t *v = NULL;
+    int rc;
+
+    if (in->period_from != NULL) {
+        v = in->days != NULL ? json_incref(in->days) : json_array();
+        return put(root, "days", v, err);
+    }
+    if ((rc = inputs_json(db, in, &v, err)) != 0 ||
+        (rc = put(root, "inputs", v, err)) != 0 ||
+        (rc = open_items_json(db, in, &v, err)) != 0)
+        return rc;
+    return put(root, "open_items", v, err);
+}
+
 /* The manifest of in, owned by the caller (json_decref). */
 static int
 build(struct st_db *db, const struct st_manifest_in *in, json_t **out,
@@ -380,16 +406,13 @@ build(struct st_db *db, const struct st_manifest_in *in, json_t **out,
     if (root == NULL)
         return nomem(err);
     if ((rc = add_header(db, in, root, err)) != 0 ||
-        (rc = inputs_json(db, in, &v, err)) != 0 ||
-        (rc = put(root, "inputs", v, err)) != 0 ||
+        (rc = add_scope(db, in, root, err)) != 0 ||
         (rc = put(root, "fx_rates", rates_json(in->sum), err)) != 0 ||
         (rc = templates_json(in->templates, &v, err)) != 0 ||
         (rc = put(root, "templates", v, err)) != 0 ||
         (rc = outputs_json(in->pub, &v, err)) != 0 ||
         (rc = put(root, "outputs", v, err)) != 0 ||
         (rc = put(root, "currencies", currencies_json(in->sum), err)) != 0 ||
-        (rc = open_items_json(db, in, &v, err)) != 0 ||
-        (rc = put(root, "open_items", v, err)) != 0 ||
         (rc = put(root, "counts", counts_json(in), err)) != 0)
         goto out;
     *out = root;
@@ -494,6 +517,42 @@ check_file(const char *what, const char *path, const char *want_hex,
     return 0;
 }
 
+/* A period's days: each date's own manifest.json, as the period saw it. */
+static int
+verify_days(const json_t *m, const char *dir, struct st_buf *path,
+            struct st_buf *diffs, int *ndiff, struct st_err *err)
+{
+    size_t i;
+    json_t *e;
+    int rc;
+
+    json_array_foreach(json_object_get(m, "days"), i, e)
+    {
+        const json_t *dm = json_object_get(e, "manifest");
+        const char *p = json_string_value(json_object_get(dm, "path"));
+        const char *h = json_string_value(json_object_get(dm, "sha256"));
+        json_int_t n = json_integer_value(json_object_get(dm, "bytes"));
+
+        if (json_is_null(dm))
+            continue; /* the date was reconciled, not reported */
+        if (p == NULL || strlen(p) != 30 || strncmp(p, "../../", 6) != 0 ||
+            strspn(p + 6, "0123456789-") != 10 ||
+            strcmp(p + 16, "/manifest.json") != 0) {
+            st_buf_addf(diffs, "day #%zu: bad manifest path\n", i);
+            (*ndiff)++;
+            continue;
+        }
+        st_buf_reset(path);
+        st_buf_addf(path, "%s/%s", dir, p);
+        if (st_buf_error(path) != 0)
+            return st_err_set(err, ST_ERR_NOMEM, "path too long");
+        if ((rc = check_file("daily manifest", path->data, h, n, diffs, ndiff,
+                             err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int
 st_manifest_verify(const json_t *m, const char *dir, const char *archive_dir,
                    struct st_buf *diffs, int *ndiff, struct st_err *err)
@@ -546,6 +605,7 @@ st_manifest_verify(const json_t *m, const char *dir, const char *archive_dir,
         if ((rc = check_file("input", path.data, h, n, diffs, ndiff, err)) != 0)
             goto out;
     }
+    rc = verify_days(m, dir, &path, diffs, ndiff, err);
 out:
     st_buf_release(&path);
     return rc;

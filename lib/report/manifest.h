@@ -12,6 +12,12 @@
  * it against the files (`settle verify`) and two manifests against each
  * other (`settle rerun`), listing each difference as one line in a
  * caller's buffer. JSON is read and written with jansson.
+ *
+ * A period statement's manifest (out_dir/<seller>/period/<D1>_<D2>/) has
+ * "period" {from, to} instead of "date", no inputs of its own and no
+ * open items, and "days": each date of the period with its run status,
+ * ledger cutoff and the path and sha256 of its own manifest.json, which
+ * `settle verify` checks too.
  */
 #ifndef ST_MANIFEST_H
 #define ST_MANIFEST_H
@@ -39,6 +45,10 @@ struct st_manifest_in {
     uint64_t open_items;
     uint64_t settlements;
     const struct st_dispute_counts *disputes;
+    /* a period statement: its first date (sum->date is the last) and the
+     * dates it was built from; NULL for a date's report */
+    const char *period_from;
+    json_t *days;
 };
 
 /*

@@ -59,16 +59,16 @@ set_mode(const char *dir, struct st_err *err)
 static void
 clear_stale(const struct st_publish *p)
 {
-    char tmp_pre[ST_DATE_LEN + 8];
-    char old_pre[ST_DATE_LEN + 8];
+    char tmp_pre[ST_PUBLISH_DIR_MAX + 8];
+    char old_pre[ST_PUBLISH_DIR_MAX + 8];
     char path[ST_PATH_MAX];
     struct dirent *e;
     DIR *d = opendir(p->parent);
 
     if (d == NULL)
         return; /* mkdtemp below says what is wrong */
-    (void)snprintf(tmp_pre, sizeof(tmp_pre), ".%s.tmp-", p->date);
-    (void)snprintf(old_pre, sizeof(old_pre), ".%s.old-", p->date);
+    (void)snprintf(tmp_pre, sizeof(tmp_pre), ".%s.tmp-", p->name);
+    (void)snprintf(old_pre, sizeof(old_pre), ".%s.old-", p->name);
     while ((e = readdir(d)) != NULL) {
         int is_old = strncmp(e->d_name, old_pre, strlen(old_pre)) == 0;
 
@@ -83,28 +83,23 @@ clear_stale(const struct st_publish *p)
     (void)closedir(d); /* read only */
 }
 
-int
-st_publish_prepare(struct st_publish *p, const char *out_dir,
-                   const char *seller_id, const char *date, struct st_err *err)
+/* The temporary directory for name in p->parent, made when missing. */
+static int
+prepare_in(struct st_publish *p, const char *name, struct st_err *err)
 {
-    size_t len = strlen(date);
+    size_t len = strlen(name);
     int rc;
     int n;
 
-    if (!valid_component(seller_id))
-        return st_err_set(err, ST_ERR_CONFIG,
-                          "seller_id '%s' cannot name a directory", seller_id);
-    if (len > ST_DATE_LEN)
-        return st_err_set(err, ST_ERR_INTERNAL, "date '%.20s'", date);
-    memcpy(p->date, date, len + 1);
-    if ((rc = st_path_join(p->parent, sizeof(p->parent), out_dir, seller_id,
-                           err)) != 0 ||
-        (rc = st_path_join(p->final, sizeof(p->final), p->parent, date, err)) !=
+    if (len >= sizeof(p->name))
+        return st_err_set(err, ST_ERR_INTERNAL, "name '%.40s'", name);
+    memcpy(p->name, name, len + 1);
+    if ((rc = st_path_join(p->final, sizeof(p->final), p->parent, name, err)) !=
             0 ||
         (rc = st_mkdir_p(p->parent, 0777, err)) != 0)
         return rc;
     clear_stale(p);
-    n = snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.tmp-XXXXXX", p->parent, date);
+    n = snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.tmp-XXXXXX", p->parent, name);
     if (n < 0 || (size_t)n >= sizeof(p->tmp))
         return st_err_set(err, ST_ERR_CANTCREAT, "path too long");
     if (mkdtemp(p->tmp) == NULL)
@@ -113,6 +108,47 @@ st_publish_prepare(struct st_publish *p, const char *out_dir,
                           strerror(errno));
     p->have_tmp = 1;
     return set_mode(p->tmp, err);
+}
+
+int
+st_publish_prepare(struct st_publish *p, const char *out_dir,
+                   const char *seller_id, const char *date, struct st_err *err)
+{
+    int rc;
+
+    if (!valid_component(seller_id))
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "seller_id '%s' cannot name a directory", seller_id);
+    if (strlen(date) > ST_DATE_LEN)
+        return st_err_set(err, ST_ERR_INTERNAL, "date '%.20s'", date);
+    if ((rc = st_path_join(p->parent, sizeof(p->parent), out_dir, seller_id,
+                           err)) != 0)
+        return rc;
+    return prepare_in(p, date, err);
+}
+
+int
+st_publish_prepare_period(struct st_publish *p, const char *out_dir,
+                          const char *seller_id, const char *from,
+                          const char *to, struct st_err *err)
+{
+    char seller_dir[ST_PATH_MAX];
+    char name[ST_PUBLISH_DIR_MAX];
+    int rc;
+    int n;
+
+    if (!valid_component(seller_id))
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "seller_id '%s' cannot name a directory", seller_id);
+    n = snprintf(name, sizeof(name), "%s_%s", from, to);
+    if (n < 0 || (size_t)n >= sizeof(name))
+        return st_err_set(err, ST_ERR_INTERNAL, "period '%.40s'", from);
+    if ((rc = st_path_join(seller_dir, sizeof(seller_dir), out_dir, seller_id,
+                           err)) != 0 ||
+        (rc = st_path_join(p->parent, sizeof(p->parent), seller_dir, "period",
+                           err)) != 0)
+        return rc;
+    return prepare_in(p, name, err);
 }
 
 int
@@ -142,7 +178,7 @@ replace(struct st_publish *p, struct st_err *err)
     char old[ST_PATH_MAX];
     int n;
 
-    n = snprintf(old, sizeof(old), "%s/.%s.old-XXXXXX", p->parent, p->date);
+    n = snprintf(old, sizeof(old), "%s/.%s.old-XXXXXX", p->parent, p->name);
     if (n < 0 || (size_t)n >= sizeof(old) || mkdtemp(old) == NULL)
         return st_err_set(err, ST_ERR_CANTCREAT,
                           "cannot create a directory in '%s'", p->parent);

@@ -20,14 +20,17 @@
 #include "core/err.h"
 #include "core/path.h"
 
+/* The longest name of a published directory, NUL included. */
+#define ST_PUBLISH_DIR_MAX 32
+
 /* The longest output file name, NUL included. */
 #define ST_PUBLISH_NAME_MAX 40
 
 struct st_publish {
-    char parent[ST_PATH_MAX]; /* out_dir/<seller> */
-    char final[ST_PATH_MAX];  /* out_dir/<seller>/<D> */
+    char parent[ST_PATH_MAX]; /* out_dir/<seller> (or .../period) */
+    char final[ST_PATH_MAX];  /* out_dir/<seller>/<D> (or period/<D1>_<D2>) */
     char tmp[ST_PATH_MAX];    /* where the outputs are written */
-    char date[ST_DATE_LEN + 1];
+    char name[ST_PUBLISH_DIR_MAX]; /* D, or D1_D2 */
     int have_tmp;
     char (*outputs)[ST_PUBLISH_NAME_MAX]; /* names written into tmp */
     size_t noutputs;
@@ -45,6 +48,14 @@ void st_publish_init(struct st_publish *p);
 int st_publish_prepare(struct st_publish *p, const char *out_dir,
                        const char *seller_id, const char *date,
                        struct st_err *err);
+
+/*
+ * The same for a period statement: out_dir/<seller_id>/period/<from>_<to>,
+ * from and to being "YYYY-MM-DD".
+ */
+int st_publish_prepare_period(struct st_publish *p, const char *out_dir,
+                              const char *seller_id, const char *from,
+                              const char *to, struct st_err *err);
 
 /*
  * Records name as an output and writes its path in the temporary

@@ -16,6 +16,8 @@
 #define EXC_QUERY          "queries/select_statement_exceptions.sql"
 #define OPEN_QUERY         "queries/select_statement_open_items.sql"
 #define SETTLEMENTS_QUERY  "queries/select_statement_settlements.sql"
+#define DAYS_QUERY         "queries/select_period_days.sql"
+#define PERIOD_EXC_QUERY   "queries/select_period_exceptions.sql"
 #define LINE_FIELDS        30
 #define LINE_COL_CURRENCY  10
 #define LINE_COL_AMOUNT    11 /* then the fees and net, as in st_sums */
@@ -397,6 +399,7 @@ struct listing {
     const char *query;
     int cols[ST_TEMPLATE_FIELDS_MAX + 1];
     int have_cols;
+    int rep_field; /* the reporting_currency field, -1 when none */
     uint64_t rows;
 };
 
@@ -419,14 +422,34 @@ listing_row(void *arg, const PGresult *res, struct st_err *err)
     for (i = 0; i < n; i++)
         v[i] = st_db_text_or_null(res, 0, l->cols[i]);
     l->rows++;
-    return st_template_emit(tmpl(l->w, l->kind), v, row_exp(res, l->cols[n]),
-                            -1, &l->w->csv, l->w->x, err);
+    return st_template_emit(
+        tmpl(l->w, l->kind), v, row_exp(res, l->cols[n]),
+        l->rep_field >= 0 ? reporting_exp(l->w, v[l->rep_field]) : -1,
+        &l->w->csv, l->w->x, err);
 }
 
-/* The sheet and CSV file name of kind, from query; *count its rows. */
+/* The index of kind's reporting_currency field, -1 when it has none. */
+static int
+reporting_field(enum st_template_kind kind)
+{
+    size_t n;
+    const struct st_template_field *f = st_template_fields(kind, &n);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(f[i].name, "reporting_currency") == 0)
+            return (int)i;
+    return -1;
+}
+
+/*
+ * The sheet and CSV file name of kind, from query and its nparams params;
+ * *count its rows.
+ */
 static int
 write_listing(struct st_rows *w, enum st_template_kind kind, const char *name,
-              const char *query, const char *const *params, uint64_t *count)
+              const char *query, int nparams, const char *const *params,
+              uint64_t *count)
 {
     struct listing l;
     size_t n;
@@ -436,10 +459,11 @@ write_listing(struct st_rows *w, enum st_template_kind kind, const char *name,
     l.w = w;
     l.kind = kind;
     l.query = query;
+    l.rep_field = reporting_field(kind);
     (void)st_template_fields(kind, &n);
     if ((rc = begin_output(w, name, tmpl(w, kind))) != 0 ||
-        (rc = st_db_stream(w->db, query, 2, params, (int)n + 1, listing_row, &l,
-                           w->err)) != 0)
+        (rc = st_db_stream(w->db, query, nparams, params, (int)n + 1,
+                           listing_row, &l, w->err)) != 0)
         return rc;
     *count = l.rows;
     return end_output(w);
@@ -448,22 +472,37 @@ write_listing(struct st_rows *w, enum st_template_kind kind, const char *name,
 int
 st_rows_exceptions(struct st_rows *w, const char *const *params)
 {
-    return write_listing(w, ST_TMPL_EXCEPTIONS, "exceptions.csv", EXC_QUERY,
+    return write_listing(w, ST_TMPL_EXCEPTIONS, "exceptions.csv", EXC_QUERY, 2,
                          params, &w->exceptions);
 }
 
 int
 st_rows_open_items(struct st_rows *w, const char *const *params)
 {
-    return write_listing(w, ST_TMPL_OPEN_ITEMS, "open-items.csv", OPEN_QUERY,
+    return write_listing(w, ST_TMPL_OPEN_ITEMS, "open-items.csv", OPEN_QUERY, 2,
                          params, &w->open_items);
 }
 
 int
-st_rows_settlements(struct st_rows *w, const char *const *params)
+st_rows_settlements(struct st_rows *w, const char *const *range)
 {
     return write_listing(w, ST_TMPL_SETTLEMENTS, "settlements.csv",
-                         SETTLEMENTS_QUERY, params, &w->settlements);
+                         SETTLEMENTS_QUERY, 3, range, &w->settlements);
+}
+
+int
+st_rows_days(struct st_rows *w, const char *const *range)
+{
+    uint64_t n = 0;
+
+    return write_listing(w, ST_TMPL_DAYS, "days.csv", DAYS_QUERY, 3, range, &n);
+}
+
+int
+st_rows_period_exceptions(struct st_rows *w, const char *const *range)
+{
+    return write_listing(w, ST_TMPL_PERIOD_EXCEPTIONS, "exceptions.csv",
+                         PERIOD_EXC_QUERY, 3, range, &w->exceptions);
 }
 
 int

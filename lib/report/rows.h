@@ -69,8 +69,21 @@ int st_rows_exceptions(struct st_rows *w, const char *const *params);
 /* The Open items sheet and open-items.csv; counts w->open_items. */
 int st_rows_open_items(struct st_rows *w, const char *const *params);
 
-/* The Settlements sheet and settlements.csv; counts w->settlements. */
-int st_rows_settlements(struct st_rows *w, const char *const *params);
+/*
+ * The Settlements sheet and settlements.csv of range (seller_id, first
+ * date, last date; a date's report gives its date twice); counts
+ * w->settlements.
+ */
+int st_rows_settlements(struct st_rows *w, const char *const *range);
+
+/* A period statement's Days sheet and days.csv, of range as above. */
+int st_rows_days(struct st_rows *w, const char *const *range);
+
+/*
+ * A period statement's Open exceptions sheet and exceptions.csv: what is
+ * still open at the end of range; counts w->exceptions.
+ */
+int st_rows_period_exceptions(struct st_rows *w, const char *const *range);
 
 /* The Disputes sheet and disputes.csv of q, counted into *counts. */
 int st_rows_disputes(struct st_rows *w, const struct st_dispute_query *q,

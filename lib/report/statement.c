@@ -27,7 +27,7 @@ struct ctx {
     struct st_db *db;
     struct st_err *err;
     char date[ST_DATE_LEN + 1];
-    const char *params[2]; /* seller_id, date */
+    const char *params[3]; /* seller_id, date, date (a range of one) */
     struct st_summary sum;
     struct st_publish pub;
     struct st_rows rows;
@@ -149,6 +149,7 @@ st_statement_write(struct st_db *db, const struct st_statement_opts *o,
     st_date_format(o->date, c.date);
     c.params[0] = o->seller_id;
     c.params[1] = c.date;
+    c.params[2] = c.date;
     st_publish_init(&c.pub);
 
     if ((rc = st_publish_prepare(&c.pub, o->out_dir, o->seller_id, c.date,
@@ -194,13 +195,18 @@ st_statement_load_templates(const struct st_config *cfg,
                             struct st_template_set *set, struct st_err *err)
 {
     char dir[ST_PATH_MAX];
+    char builtin[ST_PATH_MAX];
+    int own;
     int rc;
 
     memset(set, 0, sizeof(*set));
     if ((rc = st_config_require_seller(cfg, err)) != 0 ||
         (rc = st_template_dir(cfg->template_dir, dir, sizeof(dir), err)) != 0)
         return rc;
-    return st_template_set_load(dir, set, err);
+    own = cfg->template_dir != NULL && cfg->template_dir[0] != '\0';
+    if (own && st_template_dir(NULL, builtin, sizeof(builtin), NULL) != 0)
+        own = 0; /* no built-in set to fall back on: all must be there */
+    return st_template_set_load(dir, own ? builtin : NULL, set, err);
 }
 
 int

@@ -13,9 +13,21 @@
 #include "report/summary.h"
 #include "core/banned.h"
 
-#define RUN_QUERY     "queries/select_statement_run.sql"
-#define SUMMARY_QUERY "queries/select_statement_summary.sql"
-#define FX_QUERY      "queries/select_statement_fx.sql"
+#define RUN_QUERY            "queries/select_statement_run.sql"
+#define SUMMARY_QUERY        "queries/select_statement_summary.sql"
+#define FX_QUERY             "queries/select_statement_fx.sql"
+#define PERIOD_SUMMARY_QUERY "queries/select_period_summary.sql"
+#define PERIOD_FX_QUERY      "queries/select_period_fx.sql"
+
+/* What a summary is read from: a date's lines, or a period's line sums. */
+struct source {
+    const char *sums;
+    const char *fx;
+    int nparams;
+};
+static const struct source date_source = {SUMMARY_QUERY, FX_QUERY, 2};
+static const struct source period_source = {PERIOD_SUMMARY_QUERY,
+                                            PERIOD_FX_QUERY, 3};
 
 /* The columns of select_statement_summary.sql. */
 enum {
@@ -258,17 +270,17 @@ add_row(struct st_summary *s, const PGresult *res, int r, const int *c,
 }
 
 static int
-load_sums(struct st_db *db, const char *const *params, struct st_summary *s,
-          struct st_err *err)
+load_sums(struct st_db *db, const struct source *src, const char *const *params,
+          struct st_summary *s, struct st_err *err)
 {
     PGresult *res = NULL;
     int c[SC_COUNT];
     int rc;
     int r;
 
-    rc = st_db_query(db, SUMMARY_QUERY, 2, params, &res, err);
+    rc = st_db_query(db, src->sums, src->nparams, params, &res, err);
     if (rc != 0 || (rc = st_db_columns(res, summary_cols, c, SC_COUNT,
-                                       SUMMARY_QUERY, err)) != 0)
+                                       src->sums, err)) != 0)
         goto out;
     s->ccys = st_calloc((size_t)PQntuples(res) + 1, sizeof(*s->ccys));
     if (s->ccys == NULL) {
@@ -319,8 +331,8 @@ add_rate(struct st_summary *s, const PGresult *res, int r, const int *c,
 }
 
 static int
-load_rates(struct st_db *db, const char *const *params, struct st_summary *s,
-           struct st_err *err)
+load_rates(struct st_db *db, const struct source *src,
+           const char *const *params, struct st_summary *s, struct st_err *err)
 {
     static const char *const names[] = {"currency", "reporting_currency",
                                         "fx_date", "fx_rate", "lines"};
@@ -329,8 +341,8 @@ load_rates(struct st_db *db, const char *const *params, struct st_summary *s,
     int rc;
     int r;
 
-    rc = st_db_query(db, FX_QUERY, 2, params, &res, err);
-    if (rc != 0 || (rc = st_db_columns(res, names, c, 5, FX_QUERY, err)) != 0)
+    rc = st_db_query(db, src->fx, src->nparams, params, &res, err);
+    if (rc != 0 || (rc = st_db_columns(res, names, c, 5, src->fx, err)) != 0)
         goto out;
     s->rates = st_calloc((size_t)PQntuples(res) + 1, sizeof(*s->rates));
     if (s->rates == NULL) {
@@ -348,28 +360,49 @@ out:
 
 /* ---------------------------------------------------------------- all */
 
-int
-st_summary_load(struct st_db *db, const char *seller_id, const char *date,
-                struct st_summary *s, struct st_err *err)
+/* The cutoff of params[0] on cutoff_date, then the sums and rates of src. */
+static int
+load(struct st_db *db, const struct source *src, const char *const *params,
+     const char *cutoff_date, struct st_summary *s, struct st_err *err)
 {
-    const char *params[2];
-    size_t len = strlen(date);
+    const char *run_params[2];
+    size_t len = strlen(cutoff_date);
     size_t i;
     int rc;
 
-    memset(s, 0, sizeof(*s));
     if (len > ST_DATE_LEN)
-        return st_err_set(err, ST_ERR_INTERNAL, "date '%.20s'", date);
-    memcpy(s->date, date, len + 1);
-    params[0] = seller_id;
-    params[1] = s->date;
-    if ((rc = load_cutoff(db, params, s, err)) != 0 ||
-        (rc = load_sums(db, params, s, err)) != 0 ||
-        (rc = load_rates(db, params, s, err)) != 0)
+        return st_err_set(err, ST_ERR_INTERNAL, "date '%.20s'", cutoff_date);
+    memcpy(s->date, cutoff_date, len + 1);
+    run_params[0] = params[0];
+    run_params[1] = s->date;
+    if ((rc = load_cutoff(db, run_params, s, err)) != 0 ||
+        (rc = load_sums(db, src, params, s, err)) != 0 ||
+        (rc = load_rates(db, src, params, s, err)) != 0)
         return rc;
     for (i = 0; i < s->nccy; i++)
         s->total_lines += (uint64_t)s->ccys[i].total.lines;
     return 0;
+}
+
+int
+st_summary_load(struct st_db *db, const char *seller_id, const char *date,
+                struct st_summary *s, struct st_err *err)
+{
+    const char *params[2] = {seller_id, date};
+
+    memset(s, 0, sizeof(*s));
+    return load(db, &date_source, params, date, s, err);
+}
+
+int
+st_summary_load_period(struct st_db *db, const char *seller_id,
+                       const char *from, const char *to, struct st_summary *s,
+                       struct st_err *err)
+{
+    const char *params[3] = {seller_id, from, to};
+
+    memset(s, 0, sizeof(*s));
+    return load(db, &period_source, params, to, s, err);
 }
 
 void

@@ -84,6 +84,15 @@ struct st_summary {
 int st_summary_load(struct st_db *db, const char *seller_id, const char *date,
                     struct st_summary *s, struct st_err *err);
 
+/*
+ * The same for the business dates from .. to ("YYYY-MM-DD", inclusive),
+ * read from the stored line sums (settle.line_total) instead of the lines;
+ * the cutoff and s->date are those of the last date, to.
+ */
+int st_summary_load_period(struct st_db *db, const char *seller_id,
+                           const char *from, const char *to,
+                           struct st_summary *s, struct st_err *err);
+
 /* Frees what s holds and zeroes it; accepts a zeroed summary. */
 void st_summary_release(struct st_summary *s);
 

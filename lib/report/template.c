@@ -139,6 +139,42 @@ static const struct st_template_field settlements_fields[] = {
     {"payout_entry", ST_TYPE_TEXT},
 };
 
+static const struct st_template_field days_fields[] = {
+    {"business_date", ST_TYPE_DATE},
+    {"currency", ST_TYPE_TEXT},
+    {"lines", ST_TYPE_INT},
+    {"amount", ST_TYPE_AMOUNT},
+    {"total_fee", ST_TYPE_AMOUNT},
+    {"net", ST_TYPE_AMOUNT},
+    {"payouts", ST_TYPE_AMOUNT},
+    {"reporting_currency", ST_TYPE_TEXT},
+    {"net_reporting", ST_TYPE_AMOUNT_REPORTING},
+    {"exceptions", ST_TYPE_INT},
+    {"settlements", ST_TYPE_INT},
+};
+
+/* The exceptions' fields, then when each was found and its age. */
+static const struct st_template_field period_exceptions_fields[] = {
+    {"status", ST_TYPE_TEXT},
+    {"reason", ST_TYPE_TEXT},
+    {"kind", ST_TYPE_TEXT},
+    {"currency", ST_TYPE_TEXT},
+    {"posted_at", ST_TYPE_DATETIME},
+    {"amazon_transaction_id", ST_TYPE_TEXT},
+    {"reference", ST_TYPE_TEXT},
+    {"ledger_entry_id", ST_TYPE_TEXT},
+    {"settlement_amount", ST_TYPE_AMOUNT},
+    {"settlement_fee", ST_TYPE_AMOUNT},
+    {"ledger_amount", ST_TYPE_AMOUNT},
+    {"ledger_fee", ST_TYPE_AMOUNT},
+    {"difference", ST_TYPE_AMOUNT},
+    {"match_rule", ST_TYPE_TEXT},
+    {"source_sha256", ST_TYPE_TEXT},
+    {"source_line", ST_TYPE_INT},
+    {"business_date", ST_TYPE_DATE},
+    {"age_days", ST_TYPE_INT},
+};
+
 static const struct st_template_field disputes_fields[] = {
     {"case_id", ST_TYPE_TEXT},
     {"kind", ST_TYPE_TEXT},
@@ -171,6 +207,9 @@ static const struct {
      NELEM(open_items_fields)},
     {"settlements.tmpl", "Settlements", settlements_fields,
      NELEM(settlements_fields)},
+    {"days.tmpl", "Days", days_fields, NELEM(days_fields)},
+    {"period_exceptions.tmpl", "Open exceptions", period_exceptions_fields,
+     NELEM(period_exceptions_fields)},
 };
 
 _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
@@ -178,7 +217,9 @@ _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(settlements_fields) <= ST_TEMPLATE_FIELDS_MAX,
+                   NELEM(settlements_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(days_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(period_exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX,
                "ST_TEMPLATE_FIELDS_MAX");
 
 static const char *const format_names[] = {
@@ -679,26 +720,42 @@ check_sheet_names(const struct st_template_set *set, struct st_err *err)
     return 0;
 }
 
+/* dir/<file of kind> into path; the fallback's when dir has none. */
+static int
+kind_path(const char *dir, const char *fallback, int kind, struct st_buf *path,
+          struct st_err *err)
+{
+    st_buf_reset(path);
+    st_buf_addf(path, "%s/%s", dir, kinds[kind].file);
+    if (st_buf_error(path) == 0 && fallback != NULL &&
+        access(path->data, F_OK) != 0 && errno == ENOENT) {
+        st_buf_reset(path);
+        st_buf_addf(path, "%s/%s", fallback, kinds[kind].file);
+    }
+    if (st_buf_error(path) != 0)
+        return st_err_set(err, ST_ERR_CONFIG, "template path too long");
+    return 0;
+}
+
 int
-st_template_set_load(const char *dir, struct st_template_set *set,
-                     struct st_err *err)
+st_template_set_load(const char *dir, const char *fallback,
+                     struct st_template_set *set, struct st_err *err)
 {
     int rc = 0;
     int k;
     struct st_buf path;
 
+    struct stat sb;
+
     memset(set, 0, sizeof(*set));
+    if (fallback != NULL && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        return st_err_set(err, ST_ERR_CONFIG,
+                          "template directory '%s' is not a directory", dir);
     st_buf_init(&path, 4096);
-    for (k = 0; k < ST_TMPL_KINDS && rc == 0; k++) {
-        st_buf_reset(&path);
-        st_buf_addf(&path, "%s/%s", dir, kinds[k].file);
-        if (st_buf_error(&path) != 0) {
-            rc = st_err_set(err, ST_ERR_CONFIG, "template path too long");
-            break;
-        }
-        rc = st_template_load(path.data, (enum st_template_kind)k, &set->t[k],
-                              err);
-    }
+    for (k = 0; k < ST_TMPL_KINDS && rc == 0; k++)
+        if ((rc = kind_path(dir, fallback, k, &path, err)) == 0)
+            rc = st_template_load(path.data, (enum st_template_kind)k,
+                                  &set->t[k], err);
     st_buf_release(&path);
     if (rc == 0)
         rc = check_sheet_names(set, err);

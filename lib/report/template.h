@@ -46,7 +46,9 @@ enum st_template_kind {
     ST_TMPL_DISPUTES = 3,
     ST_TMPL_OPEN_ITEMS = 4,
     ST_TMPL_SETTLEMENTS = 5,
-    ST_TMPL_KINDS = 6
+    ST_TMPL_DAYS = 6,              /* period statements only */
+    ST_TMPL_PERIOD_EXCEPTIONS = 7, /* period statements only */
+    ST_TMPL_KINDS = 8
 };
 
 enum st_template_type {
@@ -79,7 +81,7 @@ struct st_template {
     size_t ncols;
 };
 
-/* The four templates of one directory. */
+/* The templates of one directory, one per kind. */
 struct st_template_set {
     struct st_template t[ST_TMPL_KINDS];
 };
@@ -118,9 +120,14 @@ int st_template_load(const char *path, enum st_template_kind kind,
 /* Frees t's strings; accepts a zeroed or released template. */
 void st_template_release(struct st_template *t);
 
-/* Loads the four templates of dir into set (release it with the next). */
-int st_template_set_load(const char *dir, struct st_template_set *set,
-                         struct st_err *err);
+/*
+ * Loads the templates of dir into set (release it with the next); a file
+ * dir does not have is read from fallback (the built-in templates, so a
+ * template directory made for an older version still works), unless
+ * fallback is NULL.
+ */
+int st_template_set_load(const char *dir, const char *fallback,
+                         struct st_template_set *set, struct st_err *err);
 void st_template_set_release(struct st_template_set *set);
 
 /*

@@ -1,13 +1,14 @@
 -- select_statement_settlements.sql: the settlements of a seller's business
--- date tied out (README "Settlements and the tie-out"), from
+-- dates from $2 to $3 (a date: both the same; a period statement) tied out (README "Settlements and the tie-out"), from
 -- settle.recon_settlement and settle.settlement_total. activity is every
 -- category and the fees; check = opening + activity + transfer - closing,
 -- 0 when the categories account for every line's net. The columns are the
 -- settlements template's fields in the order of lib/report/template.c
 -- (settlements_fields), then minor_units, each named as its field.
 -- Ordered by currency and settlement end, then id, a total order.
---   $1 seller_id      text
---   $2 business_date  date
+--   $1 seller_id  text
+--   $2 from_date  date
+--   $3 to_date    date
 SELECT t.settlement_id,
        t.currency,
        to_char(t.settlement_start AT TIME ZONE 'UTC',
@@ -50,5 +51,5 @@ SELECT t.settlement_id,
               + t.reserve_released + t.reserve_held + t.adjustments + t.debt
               + t.carryover + t.other AS activity) a
  WHERE s.seller_id = $1
-   AND s.business_date = $2::date
+   AND s.business_date BETWEEN $2::date AND $3::date
  ORDER BY t.currency, t.settlement_end, t.settlement_id

@@ -182,6 +182,22 @@ if [ -e "$T_TMP/b/A1TESTSELLER/2026-11-20" ]; then
 else ok "nothing written after a template error"; fi
 run "$SETTLE" report --date 2026-11-20 --out "$T_TMP/b" --template-dir "$T_TMP/nowhere"
 expect_rc "missing template directory exits 78" 78
+expect_match "and says so" "$ERR" "is not a directory"
+# A template directory made for an older version, without the newer
+# files: those come from the built-in templates.
+OLD=$T_TMP/oldtmpl
+mkdir -p "$OLD"
+for f in statement summary exceptions open_items disputes; do
+    cp "$TOP/templates/$f.tmpl" "$OLD/"
+done
+sed 's/^column amount  *amount  *14 Amount$/column amount amount 14 Gross/' \
+    "$TOP/templates/statement.tmpl" > "$OLD/statement.tmpl"
+run "$SETTLE" report --date 2026-11-20 --out "$T_TMP/old" --template-dir "$OLD"
+expect_rc "an older template directory still works" 0
+expect_match "its own files are used" \
+    "$(head -1 "$T_TMP/old/A1TESTSELLER/2026-11-20/statement-USD.csv")" ",Gross,"
+expect_same "the missing ones come from the built-in templates" \
+    "$EXP/settlements.csv" "$T_TMP/old/A1TESTSELLER/2026-11-20/settlements.csv"
 
 # --- an output directory that cannot be made exits 73
 : > "$T_TMP/afile"
