@@ -8,8 +8,8 @@
 -- reconcile of its business date and kept (recorded_at is when). A date
 -- reads the settlements of its own and earlier business dates, as
 -- recon_entry_use is read, so dates are reconciled oldest first.
--- A payout row is a Transfer, or a Carryover that sets the balance aside
--- (negative); the three payout columns are the net of the lines posted
+-- A payout row is a Transfer or, in a settlement without one, a Carryover
+-- that sets the balance aside (negative); the three payout columns are the net of the lines posted
 -- before the first payout row, the first payout row's net, and the net of
 -- the lines up to and including the last payout row, in the report's row
 -- order. NULL when the settlement has no payout row.

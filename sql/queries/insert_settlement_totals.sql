@@ -5,6 +5,9 @@
 -- columns follow the report's own row order (a settlement is one file),
 -- not posted_at: Amazon lists a line sent again with its first posting
 -- time, which may come before the payout that precedes it in the file.
+-- The payout rows are the Transfer lines; a settlement without one pays
+-- nothing out, and its Carryover lines that set the balance aside (the
+-- payout on hold) stand in for it.
 --   $1 seller_id      text
 --   $2 business_date  date
 INSERT INTO settle.settlement_total (seller_id, settlement_id, currency,
@@ -39,7 +42,10 @@ FROM (SELECT l.settlement_id, l.currency, l.minor_units, l.settlement_start,
              l.settlement_end, l.posted_at, l.source_sha256, l.source_line,
              l.kind, l.amount, l.total_fee, l.net,
              l.kind = 'transfer'
-                 OR (l.kind = 'carryover' AND l.amount < 0) AS payout,
+                 OR (l.kind = 'carryover' AND l.amount < 0
+                     AND NOT bool_or(l.kind = 'transfer')
+                             OVER (PARTITION BY l.settlement_id,
+                                                l.currency)) AS payout,
              sum(l.net) OVER (PARTITION BY l.settlement_id, l.currency
                               ORDER BY l.source_sha256, l.source_line
                               ROWS UNBOUNDED PRECEDING) AS running

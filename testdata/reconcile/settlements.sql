@@ -7,7 +7,9 @@
 -- row order in each file is the source_line.
 --   USD  S1 (D1) -> S2 (D2) -> S3 (D3), a chain. S1's transfer of -100.00
 --        opens the file: its opening is inferred, 100.00, and its closing
---        100.00 - 100.00 + 48.50 - 10.00 = 38.50. S2's transfer pays that
+--        100.00 - 100.00 + 48.50 - 10.00 = 38.50 (a carryover out and back
+--        after the transfer changes nothing: with a Transfer, a Carryover is
+--        not a payout row). S2's transfer pays that
 --        exactly; closing 19.40 - 4.85 + 2.00 - 1.00 = 15.55. S3's
 --        transfer pays only 15.00: 0.55 is left, out of balance; closing
 --        0.55 + 29.10 = 29.65.
@@ -45,6 +47,8 @@ $$;
 SELECT pg_temp.line('S1', '2026-05-01', 2, 'transfer', 'Transfer', 'USD', -10000, 0);
 SELECT pg_temp.line('S1', '2026-05-01', 3, 'capture', 'Capture', 'USD', 5000, -150);
 SELECT pg_temp.line('S1', '2026-05-01', 4, 'reserve', 'Reserve', 'USD', -1000, 0);
+SELECT pg_temp.line('S1', '2026-05-01', 5, 'carryover', 'Carryover', 'USD', -300, 0);
+SELECT pg_temp.line('S1', '2026-05-01', 6, 'carryover', 'Carryover', 'USD', 300, 0);
 SELECT pg_temp.line('S2', '2026-05-02', 2, 'transfer', 'Transfer', 'USD', -3850, 0);
 SELECT pg_temp.line('S2', '2026-05-02', 3, 'capture', 'Capture', 'USD', 2000, -60);
 SELECT pg_temp.line('S2', '2026-05-02', 4, 'refund', 'Refund', 'USD', -500, 15);
