@@ -147,6 +147,8 @@ static const struct st_template_field days_fields[] = {
     {"total_fee", ST_TYPE_AMOUNT},
     {"net", ST_TYPE_AMOUNT},
     {"payouts", ST_TYPE_AMOUNT},
+    {"reserve", ST_TYPE_AMOUNT},
+    {"reserve_balance", ST_TYPE_AMOUNT},
     {"reporting_currency", ST_TYPE_TEXT},
     {"net_reporting", ST_TYPE_AMOUNT_REPORTING},
     {"exceptions", ST_TYPE_INT},

@@ -127,7 +127,7 @@ run "$SETTLE" report --from 2026-03-02 --to 2026-03-04 \
     --template-dir "$TOP/templates/de" --out "$T_TMP/de"
 expect_rc "the German period report exits 0" 0
 G=$T_TMP/de/$seller/period/2026-03-02_2026-03-04
-expect_match "German days" "$(cat "$G/days.csv")" "^2026-03-02;USD;12;-604,12;-29,78;-633,90;-1482,35;EUR;-541,88;3;1"
+expect_match "German days" "$(cat "$G/days.csv")" "^2026-03-02;USD;12;-604,12;-29,78;-633,90;-1482,35;-25,00;25,00;EUR;-541,88;3;1"
 
 # The period reads the stored sums, not the lines: without the lines of a
 # date its Summary and Days are the same bytes.
