@@ -94,10 +94,32 @@ CREATE TRIGGER posting_balanced AFTER INSERT ON ledger.posting
     REFERENCING NEW TABLE AS new_postings
     FOR EACH STATEMENT EXECUTE FUNCTION ledger.check_balanced();
 
+-- ledger.postings_of: the balanced postings of one event: the gross on
+-- amazon_pay against the account of its kind, and the fee (when not NULL)
+-- on amazon_pay against amazon_pay_fees. Signed like the report.
+CREATE OR REPLACE FUNCTION ledger.postings_of(p_kind text, p_gross numeric,
+    p_fee numeric)
+RETURNS TABLE (line integer, account text, amount numeric)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT v.n, v.account, v.amount
+    FROM (VALUES
+        (1, 'amazon_pay', p_gross),
+        (2, CASE p_kind WHEN 'capture' THEN 'sales'
+                        WHEN 'refund' THEN 'refunds'
+                        WHEN 'payout' THEN 'bank'
+                        WHEN 'chargeback' THEN 'chargebacks'
+                        WHEN 'atoz_claim' THEN 'chargebacks'
+                        WHEN 'dispute' THEN 'chargebacks'
+                        ELSE 'adjustments' END, -p_gross),
+        (3, 'amazon_pay', p_fee),
+        (4, 'amazon_pay_fees', -p_fee)) AS v(n, account, amount)
+    WHERE v.amount IS NOT NULL;
+$$;
+
 -- ledger.book: books one event as a balanced journal entry, for the demo,
 -- the tests and by-hand corrections. gross and fee are signed like the
 -- report (fee NULL: the entry books no fee). Bulk loads insert journal and
--- posting rows directly (COPY).
+-- posting rows set-based (sql/ledger/import.sql).
 CREATE OR REPLACE FUNCTION ledger.book(
     p_journal_id text, p_kind text, p_provider_transaction_id text,
     p_order_reference text, p_currency text, p_booked_at timestamptz,
@@ -111,19 +133,8 @@ RETURNS void LANGUAGE sql AS $$
     VALUES (p_journal_id, p_seller_id, p_kind, p_provider_transaction_id,
         p_order_reference, p_currency, p_booked_at, p_recorded_at);
     INSERT INTO ledger.posting (journal_id, line, account, amount)
-    SELECT p_journal_id, n, account, amount
-    FROM (VALUES
-        (1, 'amazon_pay', p_gross),
-        (2, CASE p_kind WHEN 'capture' THEN 'sales'
-                        WHEN 'refund' THEN 'refunds'
-                        WHEN 'payout' THEN 'bank'
-                        WHEN 'chargeback' THEN 'chargebacks'
-                        WHEN 'atoz_claim' THEN 'chargebacks'
-                        WHEN 'dispute' THEN 'chargebacks'
-                        ELSE 'adjustments' END, -p_gross),
-        (3, 'amazon_pay', p_fee),
-        (4, 'amazon_pay_fees', -p_fee)) AS v(n, account, amount)
-    WHERE amount IS NOT NULL;
+    SELECT p_journal_id, p.line, p.account, p.amount
+    FROM ledger.postings_of(p_kind, p_gross, p_fee) p;
 $$;
 
 -- The contract view: one row per journal entry that touches amazon_pay.
