@@ -8,15 +8,11 @@
 #include <jansson.h>
 
 #include "core/buf.h"
-#include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/path.h"
 #include "io/dbvalue.h"
-#include "report/manifest.h"
+#include "report/outputs.h"
 #include "report/period.h"
-#include "report/publish.h"
-#include "report/rows.h"
-#include "report/summary.h"
 #include "core/banned.h"
 
 #define DATES_QUERY "queries/select_period_dates.sql"
@@ -25,18 +21,11 @@
 #define NAMED_DATES 10
 
 struct ctx {
-    const struct st_statement_opts *o;
-    struct st_db *db;
-    struct st_err *err;
+    struct st_outputs w;
     char from[ST_DATE_LEN + 1];
     char to[ST_DATE_LEN + 1];
     const char *range[3]; /* seller_id, from, to */
-    struct st_summary sum;
-    struct st_publish pub;
-    struct st_rows rows;
-    struct st_dispute_counts dc;
     json_t *days;
-    char xlsx_path[ST_PATH_MAX];
 };
 
 /* ---------------------------------------------------------------- days */
@@ -49,7 +38,8 @@ struct ctx {
 static int
 day_manifest(struct ctx *c, const char *date, json_t **out)
 {
-    const char *root = c->o->cfg != NULL ? c->o->cfg->out_dir : c->o->out_dir;
+    const char *root =
+        c->w.o->cfg != NULL ? c->w.o->cfg->out_dir : c->w.o->out_dir;
     char seller[ST_PATH_MAX];
     char dir[ST_PATH_MAX];
     char path[ST_PATH_MAX];
@@ -59,15 +49,15 @@ day_manifest(struct ctx *c, const char *date, json_t **out)
     int rc;
 
     *out = NULL;
-    if ((rc = st_path_join(seller, sizeof(seller), root, c->o->seller_id,
-                           c->err)) != 0 ||
-        (rc = st_path_join(dir, sizeof(dir), seller, date, c->err)) != 0 ||
-        (rc = st_path_join(path, sizeof(path), dir, "manifest.json", c->err)) !=
-            0)
+    if ((rc = st_path_join(seller, sizeof(seller), root, c->w.o->seller_id,
+                           c->w.err)) != 0 ||
+        (rc = st_path_join(dir, sizeof(dir), seller, date, c->w.err)) != 0 ||
+        (rc = st_path_join(path, sizeof(path), dir, "manifest.json",
+                           c->w.err)) != 0)
         return rc;
-    rc = st_sha256_file(path, hex, &bytes, c->err);
+    rc = st_sha256_file(path, hex, &bytes, c->w.err);
     if (rc == ST_ERR_NOINPUT) { /* a date reconciled, not reported */
-        st_err_clear(c->err);
+        st_err_clear(c->w.err);
         *out = json_null();
         return 0;
     }
@@ -76,7 +66,8 @@ day_manifest(struct ctx *c, const char *date, json_t **out)
     (void)snprintf(rel, sizeof(rel), "../../%s/manifest.json", date);
     *out = json_pack("{s:s, s:s, s:I}", "path", rel, "sha256", hex, "bytes",
                      (json_int_t)bytes);
-    return *out == NULL ? st_err_set(c->err, ST_ERR_NOMEM, "out of memory") : 0;
+    return *out == NULL ? st_err_set(c->w.err, ST_ERR_NOMEM, "out of memory")
+                        : 0;
 }
 
 /* Row r of the dates query into c->days; a date not reconciled into bad. */
@@ -103,7 +94,7 @@ add_day(struct ctx *c, const PGresult *res, int r, struct st_buf *bad,
                                         "status", status, "ledger_cutoff",
                                         st_db_text_or_null(res, r, 2),
                                         "manifest", m)) != 0)
-        return st_err_set(c->err, ST_ERR_NOMEM, "out of memory");
+        return st_err_set(c->w.err, ST_ERR_NOMEM, "out of memory");
     return 0;
 }
 
@@ -118,19 +109,19 @@ load_days(struct ctx *c)
     int r;
 
     if ((c->days = json_array()) == NULL)
-        return st_err_set(c->err, ST_ERR_NOMEM, "out of memory");
+        return st_err_set(c->w.err, ST_ERR_NOMEM, "out of memory");
     st_buf_init(&bad, 4096);
-    rc = st_db_query(c->db, DATES_QUERY, 3, c->range, &res, c->err);
+    rc = st_db_query(c->w.db, DATES_QUERY, 3, c->range, &res, c->w.err);
     for (r = 0; rc == 0 && r < PQntuples(res); r++)
         rc = add_day(c, res, r, &bad, &nbad);
     if (rc == 0 && nbad > 0) {
         if (nbad > NAMED_DATES)
             st_buf_addf(&bad, " and %d more", nbad - NAMED_DATES);
-        rc = st_err_set(c->err, ST_ERR_NOINPUT,
+        rc = st_err_set(c->w.err, ST_ERR_NOINPUT,
                         "the period %s..%s has %d date%s not reconciled: %s",
                         c->from, c->to, nbad, nbad == 1 ? "" : "s",
                         st_buf_error(&bad) == 0 ? bad.data : "");
-        st_err_hint(c->err, "run them first: settle run --from %s --to %s",
+        st_err_hint(c->w.err, "run them first: settle run --from %s --to %s",
                     c->from, c->to);
     }
     PQclear(res);
@@ -140,103 +131,46 @@ load_days(struct ctx *c)
 
 /* ---------------------------------------------------------------- outputs */
 
-static int
-open_workbook(struct ctx *c)
-{
-    char title[160];
-
-    if (snprintf(title, sizeof(title), "Period statement %s %s..%s",
-                 c->o->seller_id, c->from, c->to) < 0)
-        title[0] = '\0';
-    return st_xlsx_open(c->xlsx_path, c->o->date, title, c->o->xlsx_max_rows,
-                        &c->rows.x, c->err);
-}
-
 /* Every sheet and CSV file, in the workbook's order; the workbook closed. */
 static int
 write_outputs(struct ctx *c)
 {
-    struct st_dispute_query q;
+    struct st_outputs *w = &c->w;
+    char title[160];
     int rc;
 
-    memset(&q, 0, sizeof(q));
-    q.seller_id = c->o->seller_id;
-    q.date = c->o->date;
-    q.as_of = c->sum.have_cutoff ? c->sum.cutoff_ts : NULL;
-    q.open_only = 1;
-    q.lookback_days = c->o->cfg != NULL ? c->o->cfg->lookback_days : 120;
-    c->rows.db = c->db;
-    c->rows.templates = c->o->templates;
-    c->rows.sum = &c->sum;
-    c->rows.pub = &c->pub;
-    c->rows.log = c->o->log;
-    c->rows.err = c->err;
-    if ((rc = st_publish_add(&c->pub, "statement.xlsx", c->xlsx_path,
-                             sizeof(c->xlsx_path), c->err)) != 0 ||
-        (rc = open_workbook(c)) != 0 || (rc = st_rows_summary(&c->rows)) != 0 ||
-        (rc = st_rows_days(&c->rows, c->range)) != 0 ||
-        (rc = st_rows_settlements(&c->rows, c->range)) != 0 ||
-        (rc = st_rows_period_exceptions(&c->rows, c->range)) != 0 ||
-        (rc = st_rows_disputes(&c->rows, &q, &c->dc)) != 0)
+    if (snprintf(title, sizeof(title), "Period statement %s %s..%s",
+                 c->w.o->seller_id, c->from, c->to) < 0)
+        title[0] = '\0';
+    if ((rc = st_outputs_open_workbook(w, title)) != 0 ||
+        (rc = st_rows_summary(&w->rows)) != 0 ||
+        (rc = st_rows_days(&w->rows, c->range)) != 0 ||
+        (rc = st_rows_settlements(&w->rows, c->range)) != 0 ||
+        (rc = st_rows_period_exceptions(&w->rows, c->range)) != 0 ||
+        (rc = st_outputs_disputes(w, 1)) != 0)
         return rc;
-    rc = st_xlsx_close(c->rows.x, c->err);
-    c->rows.x = NULL;
-    if (rc != 0)
-        return rc;
-    return st_fsync_path(c->xlsx_path, c->err);
-}
-
-static int
-write_manifest(struct ctx *c)
-{
-    struct st_manifest_in in;
-    uint64_t lines = 0;
-    size_t i;
-
-    for (i = 0; i < c->sum.nccy; i++)
-        lines += (uint64_t)c->sum.ccys[i].total.lines;
-    memset(&in, 0, sizeof(in));
-    in.seller_id = c->o->seller_id;
-    in.sum = &c->sum;
-    in.cfg = c->o->cfg;
-    in.templates = c->o->templates;
-    in.pub = &c->pub;
-    in.lines = lines;
-    in.exceptions = c->rows.exceptions;
-    in.settlements = c->rows.settlements;
-    in.disputes = &c->dc;
-    in.period_from = c->from;
-    in.days = c->days;
-    return st_manifest_write(c->db, &in, c->err);
-}
-
-static void
-fill_result(const struct ctx *c, struct st_statement_result *res)
-{
-    if (snprintf(res->dir, sizeof(res->dir), "%s", c->pub.final) < 0)
-        res->dir[0] = '\0';
-    res->lines = c->sum.total_lines;
-    res->currencies = c->sum.nccy;
-    res->exceptions = c->rows.exceptions;
-    res->disputes = c->dc.cases;
-    res->open_disputes = c->dc.open;
-    res->overdue_disputes = c->dc.overdue;
+    return st_outputs_close_workbook(w);
 }
 
 /* Inside the read-only transaction: the days, the sums, every output. */
 static int
-build(struct ctx *c)
+build(void *arg)
 {
+    struct ctx *c = arg;
+    struct st_manifest_in in;
     int rc;
 
-    if ((rc = st_db_query(c->db, "queries/set_report_session.sql", 0, NULL,
-                          NULL, c->err)) != 0 ||
+    if ((rc = st_db_query(c->w.db, "queries/set_report_session.sql", 0, NULL,
+                          NULL, c->w.err)) != 0 ||
         (rc = load_days(c)) != 0 ||
-        (rc = st_summary_load_period(c->db, c->o->seller_id, c->from, c->to,
-                                     &c->sum, c->err)) != 0 ||
+        (rc = st_summary_load_period(c->w.db, c->w.o->seller_id, c->from, c->to,
+                                     &c->w.sum, c->w.err)) != 0 ||
         (rc = write_outputs(c)) != 0)
         return rc;
-    return write_manifest(c);
+    st_outputs_manifest_in(&c->w, &in);
+    in.period_from = c->from;
+    in.days = c->days;
+    return st_manifest_write(c->w.db, &in, c->w.err);
 }
 
 int
@@ -249,35 +183,20 @@ st_period_write(struct st_db *db, const struct st_statement_opts *o,
 
     memset(res, 0, sizeof(*res));
     memset(&c, 0, sizeof(c));
-    c.o = o;
-    c.db = db;
-    c.err = err;
+    st_outputs_init(&c.w, db, o, err);
     st_date_format(from, c.from);
     st_date_format(o->date, c.to);
     c.range[0] = o->seller_id;
     c.range[1] = c.from;
     c.range[2] = c.to;
-    st_publish_init(&c.pub);
-    if (from > o->date) {
-        rc = st_err_set(err, ST_ERR_USAGE,
-                        "the period %s..%s ends before it "
-                        "starts",
-                        c.from, c.to);
-        goto out;
-    }
-    if ((rc = st_publish_prepare_period(&c.pub, o->out_dir, o->seller_id,
-                                        c.from, c.to, err)) != 0 ||
-        (rc = st_db_begin_read(db, err)) != 0)
-        goto out;
-    rc = build(&c);
-    st_db_rollback(db); /* read only: nothing to keep */
-    if (rc == 0 && (rc = st_publish_commit(&c.pub, err)) == 0)
-        fill_result(&c, res);
-out:
-    st_rows_release(&c.rows);
-    st_xlsx_free(c.rows.x);
-    st_publish_release(&c.pub);
-    st_summary_release(&c.sum);
+    if (from > o->date)
+        rc =
+            st_err_set(err, ST_ERR_USAGE,
+                       "the period %s..%s ends before it starts", c.from, c.to);
+    else if ((rc = st_publish_prepare_period(&c.w.pub, o->out_dir, o->seller_id,
+                                             c.from, c.to, err)) == 0)
+        rc = st_outputs_publish(&c.w, build, &c, res);
+    st_outputs_release(&c.w);
     json_decref(c.days);
     return rc;
 }

@@ -17,7 +17,6 @@
 #define OPEN_QUERY         "queries/select_statement_open_items.sql"
 #define SETTLEMENTS_QUERY  "queries/select_statement_settlements.sql"
 #define DAYS_QUERY         "queries/select_period_days.sql"
-#define PERIOD_EXC_QUERY   "queries/select_period_exceptions.sql"
 #define LINE_FIELDS        30
 #define LINE_COL_CURRENCY  10
 #define LINE_COL_AMOUNT    11 /* then the fees and net, as in st_sums */
@@ -470,10 +469,10 @@ write_listing(struct st_rows *w, enum st_template_kind kind, const char *name,
 }
 
 int
-st_rows_exceptions(struct st_rows *w, const char *const *params)
+st_rows_exceptions(struct st_rows *w, const char *const *range)
 {
-    return write_listing(w, ST_TMPL_EXCEPTIONS, "exceptions.csv", EXC_QUERY, 2,
-                         params, &w->exceptions);
+    return write_listing(w, ST_TMPL_EXCEPTIONS, "exceptions.csv", EXC_QUERY, 3,
+                         range, &w->exceptions);
 }
 
 int
@@ -502,7 +501,7 @@ int
 st_rows_period_exceptions(struct st_rows *w, const char *const *range)
 {
     return write_listing(w, ST_TMPL_PERIOD_EXCEPTIONS, "exceptions.csv",
-                         PERIOD_EXC_QUERY, 3, range, &w->exceptions);
+                         EXC_QUERY, 3, range, &w->exceptions);
 }
 
 int

@@ -63,8 +63,9 @@ int st_rows_summary(struct st_rows *w);
  */
 int st_rows_lines(struct st_rows *w, const char *const *params);
 
-/* The Exceptions sheet and exceptions.csv; counts w->exceptions. */
-int st_rows_exceptions(struct st_rows *w, const char *const *params);
+/* The Exceptions sheet and exceptions.csv of range (seller_id, the date
+ * twice); counts w->exceptions. */
+int st_rows_exceptions(struct st_rows *w, const char *const *range);
 
 /* The Open items sheet and open-items.csv; counts w->open_items. */
 int st_rows_open_items(struct st_rows *w, const char *const *params);

@@ -14,123 +14,70 @@
 #include <string.h>
 
 #include "core/path.h"
-#include "core/fsutil.h"
-#include "report/manifest.h"
-#include "report/publish.h"
-#include "report/rows.h"
+#include "report/outputs.h"
 #include "report/statement.h"
-#include "report/summary.h"
 #include "core/banned.h"
 
 struct ctx {
-    const struct st_statement_opts *o;
-    struct st_db *db;
-    struct st_err *err;
+    struct st_outputs w;
     char date[ST_DATE_LEN + 1];
     const char *params[3]; /* seller_id, date, date (a range of one) */
-    struct st_summary sum;
-    struct st_publish pub;
-    struct st_rows rows;
-    struct st_dispute_counts dc;
-    char xlsx_path[ST_PATH_MAX];
 };
 
 /* Reads the summary, inside the report's read-only transaction. */
 static int
 load(struct ctx *c)
 {
+    struct st_outputs *w = &c->w;
     int rc;
 
-    if ((rc = st_db_query(c->db, "queries/set_report_session.sql", 0, NULL,
-                          NULL, c->err)) != 0 ||
-        (rc = st_summary_load(c->db, c->o->seller_id, c->date, &c->sum,
-                              c->err)) != 0)
+    if ((rc = st_db_query(w->db, "queries/set_report_session.sql", 0, NULL,
+                          NULL, w->err)) != 0 ||
+        (rc = st_summary_load(w->db, w->o->seller_id, c->date, &w->sum,
+                              w->err)) != 0)
         return rc;
-    if (c->sum.nccy == 0)
-        st_log_msg(c->o->log, ST_LOG_WARN, "report",
+    if (w->sum.nccy == 0)
+        st_log_msg(w->o->log, ST_LOG_WARN, "report",
                    "no settlement lines for seller '%s' on %s: writing "
                    "empty statements",
-                   c->o->seller_id, c->date);
+                   w->o->seller_id, c->date);
     return 0;
-}
-
-static int
-open_workbook(struct ctx *c)
-{
-    char title[160];
-
-    if (snprintf(title, sizeof(title), "Settlement statement %s %s",
-                 c->o->seller_id, c->date) < 0)
-        title[0] = '\0';
-    return st_xlsx_open(c->xlsx_path, c->o->date, title, c->o->xlsx_max_rows,
-                        &c->rows.x, c->err);
 }
 
 /* Every sheet and CSV file, in the workbook's order; the workbook closed. */
 static int
 write_outputs(struct ctx *c)
 {
-    struct st_dispute_query q;
+    struct st_outputs *w = &c->w;
+    char title[160];
     int rc;
 
-    memset(&q, 0, sizeof(q));
-    q.seller_id = c->o->seller_id;
-    q.date = c->o->date;
-    q.as_of = c->sum.have_cutoff ? c->sum.cutoff_ts : NULL;
-    q.open_only = 0;
-    q.lookback_days = c->o->cfg != NULL ? c->o->cfg->lookback_days : 120;
-    c->rows.db = c->db;
-    c->rows.templates = c->o->templates;
-    c->rows.sum = &c->sum;
-    c->rows.pub = &c->pub;
-    c->rows.log = c->o->log;
-    c->rows.err = c->err;
-    if ((rc = st_publish_add(&c->pub, "statement.xlsx", c->xlsx_path,
-                             sizeof(c->xlsx_path), c->err)) != 0 ||
-        (rc = open_workbook(c)) != 0 || (rc = st_rows_summary(&c->rows)) != 0 ||
-        (rc = st_rows_settlements(&c->rows, c->params)) != 0 ||
-        (rc = st_rows_lines(&c->rows, c->params)) != 0 ||
-        (rc = st_rows_exceptions(&c->rows, c->params)) != 0 ||
-        (rc = st_rows_open_items(&c->rows, c->params)) != 0 ||
-        (rc = st_rows_disputes(&c->rows, &q, &c->dc)) != 0)
+    if (snprintf(title, sizeof(title), "Settlement statement %s %s",
+                 w->o->seller_id, c->date) < 0)
+        title[0] = '\0';
+    if ((rc = st_outputs_open_workbook(w, title)) != 0 ||
+        (rc = st_rows_summary(&w->rows)) != 0 ||
+        (rc = st_rows_settlements(&w->rows, c->params)) != 0 ||
+        (rc = st_rows_lines(&w->rows, c->params)) != 0 ||
+        (rc = st_rows_exceptions(&w->rows, c->params)) != 0 ||
+        (rc = st_rows_open_items(&w->rows, c->params)) != 0 ||
+        (rc = st_outputs_disputes(w, 0)) != 0)
         return rc;
-    rc = st_xlsx_close(c->rows.x, c->err);
-    c->rows.x = NULL;
-    if (rc != 0)
-        return rc;
-    return st_fsync_path(c->xlsx_path, c->err);
+    return st_outputs_close_workbook(w);
 }
 
+/* Inside the read-only transaction: the sums, every output, the manifest. */
 static int
-write_manifest(struct ctx *c)
+build(void *arg)
 {
+    struct ctx *c = arg;
     struct st_manifest_in in;
+    int rc;
 
-    memset(&in, 0, sizeof(in));
-    in.seller_id = c->o->seller_id;
-    in.sum = &c->sum;
-    in.cfg = c->o->cfg;
-    in.templates = c->o->templates;
-    in.pub = &c->pub;
-    in.lines = c->rows.lines;
-    in.exceptions = c->rows.exceptions;
-    in.open_items = c->rows.open_items;
-    in.settlements = c->rows.settlements;
-    in.disputes = &c->dc;
-    return st_manifest_write(c->db, &in, c->err);
-}
-
-static void
-fill_result(const struct ctx *c, struct st_statement_result *res)
-{
-    if (snprintf(res->dir, sizeof(res->dir), "%s", c->pub.final) < 0)
-        res->dir[0] = '\0';
-    res->lines = c->rows.lines;
-    res->currencies = c->sum.nccy;
-    res->exceptions = c->rows.exceptions;
-    res->disputes = c->dc.cases;
-    res->open_disputes = c->dc.open;
-    res->overdue_disputes = c->dc.overdue;
+    if ((rc = load(c)) != 0 || (rc = write_outputs(c)) != 0)
+        return rc;
+    st_outputs_manifest_in(&c->w, &in);
+    return st_manifest_write(c->w.db, &in, c->w.err);
 }
 
 int
@@ -138,41 +85,19 @@ st_statement_write(struct st_db *db, const struct st_statement_opts *o,
                    struct st_statement_result *res, struct st_err *err)
 {
     struct ctx c;
-    int in_tx = 0;
     int rc;
 
     memset(res, 0, sizeof(*res));
     memset(&c, 0, sizeof(c));
-    c.o = o;
-    c.db = db;
-    c.err = err;
+    st_outputs_init(&c.w, db, o, err);
     st_date_format(o->date, c.date);
     c.params[0] = o->seller_id;
     c.params[1] = c.date;
     c.params[2] = c.date;
-    st_publish_init(&c.pub);
-
-    if ((rc = st_publish_prepare(&c.pub, o->out_dir, o->seller_id, c.date,
-                                 err)) != 0 ||
-        (rc = st_db_begin_read(db, err)) != 0)
-        goto out;
-    in_tx = 1;
-    if ((rc = load(&c)) != 0 || (rc = write_outputs(&c)) != 0 ||
-        (rc = write_manifest(&c)) != 0)
-        goto out;
-    st_db_rollback(db); /* read only: nothing to keep */
-    in_tx = 0;
-    if ((rc = st_publish_commit(&c.pub, err)) != 0)
-        goto out;
-    fill_result(&c, res);
-    rc = 0;
-out:
-    if (in_tx)
-        st_db_rollback(db);
-    st_rows_release(&c.rows);
-    st_xlsx_free(c.rows.x);
-    st_publish_release(&c.pub);
-    st_summary_release(&c.sum);
+    if ((rc = st_publish_prepare(&c.w.pub, o->out_dir, o->seller_id, c.date,
+                                 err)) == 0)
+        rc = st_outputs_publish(&c.w, build, &c, res);
+    st_outputs_release(&c.w);
     return rc;
 }
 

@@ -92,6 +92,8 @@ static const struct st_template_field exceptions_fields[] = {
     {"match_rule", ST_TYPE_TEXT},
     {"source_sha256", ST_TYPE_TEXT},
     {"source_line", ST_TYPE_INT},
+    {"business_date", ST_TYPE_DATE}, /* the date that found it */
+    {"age_days", ST_TYPE_INT},       /* from then to the last date */
 };
 
 static const struct st_template_field open_items_fields[] = {
@@ -155,28 +157,6 @@ static const struct st_template_field days_fields[] = {
     {"settlements", ST_TYPE_INT},
 };
 
-/* The exceptions' fields, then when each was found and its age. */
-static const struct st_template_field period_exceptions_fields[] = {
-    {"status", ST_TYPE_TEXT},
-    {"reason", ST_TYPE_TEXT},
-    {"kind", ST_TYPE_TEXT},
-    {"currency", ST_TYPE_TEXT},
-    {"posted_at", ST_TYPE_DATETIME},
-    {"amazon_transaction_id", ST_TYPE_TEXT},
-    {"reference", ST_TYPE_TEXT},
-    {"ledger_entry_id", ST_TYPE_TEXT},
-    {"settlement_amount", ST_TYPE_AMOUNT},
-    {"settlement_fee", ST_TYPE_AMOUNT},
-    {"ledger_amount", ST_TYPE_AMOUNT},
-    {"ledger_fee", ST_TYPE_AMOUNT},
-    {"difference", ST_TYPE_AMOUNT},
-    {"match_rule", ST_TYPE_TEXT},
-    {"source_sha256", ST_TYPE_TEXT},
-    {"source_line", ST_TYPE_INT},
-    {"business_date", ST_TYPE_DATE},
-    {"age_days", ST_TYPE_INT},
-};
-
 static const struct st_template_field disputes_fields[] = {
     {"case_id", ST_TYPE_TEXT},
     {"kind", ST_TYPE_TEXT},
@@ -210,8 +190,8 @@ static const struct {
     {"settlements.tmpl", "Settlements", settlements_fields,
      NELEM(settlements_fields)},
     {"days.tmpl", "Days", days_fields, NELEM(days_fields)},
-    {"period_exceptions.tmpl", "Open exceptions", period_exceptions_fields,
-     NELEM(period_exceptions_fields)},
+    {"period_exceptions.tmpl", "Open exceptions", exceptions_fields,
+     NELEM(exceptions_fields)},
 };
 
 _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
@@ -220,8 +200,7 @@ _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(settlements_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(days_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(period_exceptions_fields) <= ST_TEMPLATE_FIELDS_MAX,
+                   NELEM(days_fields) <= ST_TEMPLATE_FIELDS_MAX,
                "ST_TEMPLATE_FIELDS_MAX");
 
 static const char *const format_names[] = {
