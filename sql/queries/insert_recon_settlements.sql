@@ -57,17 +57,19 @@ opened AS (
     WHERE t.seller_id = $1::text AND t.business_date = $2::date
 ),
 payout AS (
+    -- the date's transfer results (a few, through recon_result_transfer),
+    -- each to its own line of this date
     SELECT l.settlement_id, l.currency,
            string_agg(DISTINCT r.status, ' ' ORDER BY r.status) AS status,
            string_agg(DISTINCT r.entry_id, ' ' ORDER BY r.entry_id)
                AS entry_id
-    FROM settle.settlement_line l
-    JOIN settle.recon_result r ON r.seller_id = l.seller_id
-                              AND r.business_date = l.business_date
-                              AND r.source_sha256 = l.source_sha256
-                              AND r.source_line = l.source_line
-    WHERE l.seller_id = $1::text AND l.business_date = $2::date
-      AND l.kind = 'transfer'
+    FROM settle.recon_result r
+    JOIN settle.settlement_line l ON l.seller_id = r.seller_id
+                                 AND l.source_sha256 = r.source_sha256
+                                 AND l.source_line = r.source_line
+                                 AND l.business_date = r.business_date
+    WHERE r.seller_id = $1::text AND r.business_date = $2::date
+      AND r.kind = 'transfer'
     GROUP BY l.settlement_id, l.currency
 )
 SELECT $1::text, $2::date, o.settlement_id, o.currency, o.opening,
