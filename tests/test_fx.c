@@ -1,5 +1,5 @@
 /*
- * test_fx.c: lib/normalize/fx and fx_csv (and st_ecb_url), ECB reference
+ * test_fx.c: lib/fx/fx and fx_csv (and st_ecb_url), ECB reference
  * rates. Reading the three ECB layouts (the history file's `Date,USD,...,`
  * with N/A and the trailing comma, the daily file's ", " cells and
  * "15 March 2024" date, the Data Portal's SDMX CSV with its columns by
@@ -26,9 +26,9 @@
 #include "core/alloc.h"
 #include "core/currency.h"
 #include "core/date.h"
-#include "normalize/ecb.h"
-#include "normalize/fx.h"
-#include "normalize/fx_csv.h"
+#include "fx/ecb.h"
+#include "fx/fx.h"
+#include "fx/fx_csv.h"
 #include "skip.h"
 #include "core/banned.h"
 

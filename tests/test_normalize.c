@@ -21,7 +21,7 @@
 #include "core/alloc.h"
 #include "core/currency.h"
 #include "core/fsutil.h"
-#include "normalize/fx.h"
+#include "fx/fx.h"
 #include "normalize/normalize.h"
 #include "amazon/settlement.h"
 #include "core/banned.h"

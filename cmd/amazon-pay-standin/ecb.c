@@ -20,7 +20,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/problems.h"
-#include "normalize/fx_csv.h"
+#include "fx/fx_csv.h"
 #include "standin.h"
 #include "core/banned.h"
 

@@ -5,7 +5,7 @@
  * Either way the whole input is checked before anything is kept: one bad
  * cell, or one quote that differs from a stored one, refuses it (exit 65,
  * each problem as FILE:LINE[:COL]: message). Storing the same quotes again
- * changes nothing; see lib/normalize/rates.h.
+ * changes nothing; see lib/fx/rates.h.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,8 +15,8 @@
 #include "core/alloc.h"
 #include "core/date.h"
 #include "io/db.h"
-#include "normalize/ecb.h"
-#include "normalize/rates.h"
+#include "fx/ecb.h"
+#include "fx/rates.h"
 #include "settle.h"
 #include "core/banned.h"
 

@@ -29,7 +29,7 @@
 #include "core/fsutil.h"
 #include "core/location.h"
 #include "core/problems.h"
-#include "normalize/fx.h"
+#include "fx/fx.h"
 #include "normalize/normalize.h"
 #include "amazon/settlement.h"
 #include "settle.h"

@@ -31,7 +31,7 @@
 #include "core/hash.h"
 #include "core/money.h"
 #include "normalize/normalize.h"
-#include "normalize/rates.h"
+#include "fx/rates.h"
 #include "io/sqltext.h"
 #include "core/banned.h"
 

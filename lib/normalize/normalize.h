@@ -31,7 +31,7 @@
 #include "core/currency.h"
 #include "io/db.h"
 #include "core/err.h"
-#include "normalize/fx.h"
+#include "fx/fx.h"
 #include "core/log.h"
 #include "amazon/settlement.h"
 

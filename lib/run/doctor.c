@@ -15,7 +15,7 @@
 #include "core/fsutil.h"
 #include "io/db.h"
 #include "io/dbvalue.h"
-#include "normalize/ecb.h"
+#include "fx/ecb.h"
 #include "reconcile/reconcile.h"
 #include "run/doctor.h"
 #include "core/banned.h"

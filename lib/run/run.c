@@ -12,7 +12,7 @@
 #include "core/date.h"
 #include "io/dbvalue.h"
 #include "fetch/fetch.h"
-#include "normalize/ecb.h"
+#include "fx/ecb.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
 #include "run/run.h"

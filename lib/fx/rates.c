@@ -1,6 +1,6 @@
 /*
  * rates.c: settle.fx_rate. Storing stages the quotes with COPY (through
- * lib/normalize/fx_csv) and moves them with sql/queries/upsert_fx_rate.sql
+ * lib/fx/fx_csv) and moves them with sql/queries/upsert_fx_rate.sql
  * once select_fx_conflicts.sql found nothing to refuse; loading reads
  * sql/queries/select_fx_rates.sql, columns by name.
  */
@@ -11,8 +11,8 @@
 #include "core/money.h"
 #include "io/dbvalue.h"
 #include "io/sqltext.h"
-#include "normalize/fx_csv.h"
-#include "normalize/rates.h"
+#include "fx/fx_csv.h"
+#include "fx/rates.h"
 #include "core/banned.h"
 
 /* ---------------------------------------------------------- storing */

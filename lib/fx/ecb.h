@@ -6,8 +6,8 @@
  * &detail=dataonly (fx_url names the daily EXR series of every currency
  * against the euro), sent by lib/io/http with the same transport,
  * timeouts, retries and TLS rules as the Amazon Pay API (https, or http to
- * loopback only). The answer is SDMX CSV, read by lib/normalize/fx_csv and
- * stored by lib/normalize/rates, whose rules hold: idempotent, and a quote
+ * loopback only). The answer is SDMX CSV, read by lib/fx/fx_csv and
+ * stored by lib/fx/rates, whose rules hold: idempotent, and a quote
  * that differs from a stored one is refused (ST_ERR_DATA). A range without
  * quotes (weekends, TARGET holidays, a day not published yet: the ECB
  * publishes around 16:00 CET) is answered empty or 404 "No results found";
@@ -26,7 +26,7 @@
 #include "core/problems.h"
 #include "io/db.h"
 #include "io/http.h"
-#include "normalize/rates.h"
+#include "fx/rates.h"
 
 struct st_ecb_opts {
     /* first retry delay in ms, or < 0 for lib/io/http's default (tests) */

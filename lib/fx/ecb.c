@@ -1,7 +1,7 @@
 /*
  * ecb.c: the ECB Data Portal client (ecb.h): one GET through lib/io/http,
- * its answer read by lib/normalize/fx_csv and stored by
- * lib/normalize/rates.
+ * its answer read by lib/fx/fx_csv and stored by
+ * lib/fx/rates.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,8 +12,8 @@
 #include "core/date.h"
 #include "core/location.h"
 #include "io/dbvalue.h"
-#include "normalize/ecb.h"
-#include "normalize/fx_csv.h"
+#include "fx/ecb.h"
+#include "fx/fx_csv.h"
 #include "core/banned.h"
 
 #define ECB_MAX_BODY ((size_t)64 * 1024 * 1024)

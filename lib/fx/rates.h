@@ -19,7 +19,7 @@
 #include "core/err.h"
 #include "core/problems.h"
 #include "io/db.h"
-#include "normalize/fx.h"
+#include "fx/fx.h"
 
 /* Quotes to store: an ECB CSV file, or the same bytes in memory. */
 struct st_rates_input {

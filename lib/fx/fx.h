@@ -3,8 +3,8 @@
  * rounding.
  *
  * The ECB publishes every quote as units of a currency per 1 EUR; the
- * files and answers it comes in are read by lib/normalize/fx_csv, stored
- * in settle.fx_rate by lib/normalize/rates.
+ * files and answers it comes in are read by lib/fx/fx_csv, stored
+ * in settle.fx_rate by lib/fx/rates.
  *
  * A struct st_fx holds quotes per currency, sorted by date after
  * st_fx_sort. A conversion on day D uses the latest quotes on or before D;

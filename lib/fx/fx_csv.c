@@ -11,7 +11,7 @@
 #include "core/alloc.h"
 #include "core/date.h"
 #include "io/csvin.h"
-#include "normalize/fx_csv.h"
+#include "fx/fx_csv.h"
 #include "core/banned.h"
 
 #define FX_MAX_COLS 512

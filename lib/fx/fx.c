@@ -1,7 +1,7 @@
 /*
  * fx.c: the table of ECB reference rates: one sorted array of quotes per
  * currency, searched by bisection, filled by st_fx_add or from a file read
- * by lib/normalize/fx_csv. EUR is never stored: its quote is 1 on every
+ * by lib/fx/fx_csv. EUR is never stored: its quote is 1 on every
  * day.
  */
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 
 #include "core/alloc.h"
 #include "core/date.h"
-#include "normalize/fx.h"
-#include "normalize/fx_csv.h"
+#include "fx/fx.h"
+#include "fx/fx_csv.h"
 #include "core/banned.h"
 
 /* ---------------------------------------------------------- the table */
