@@ -34,6 +34,20 @@ struct parse_case {
     char decimal;
 };
 
+/* Every account journal.tmpl requires. */
+#define JOURNAL_MAP                               \
+    "account clearing 1210 Amazon Pay clearing\n" \
+    "account bank 1200\n"                         \
+    "account reserve 1215 Reserve\n"              \
+    "account sales 4000 Sales\n"                  \
+    "account refunds 4010 Refunds\n"              \
+    "account chargebacks 4020 Chargebacks\n"      \
+    "account adjustments 4090 Adjustments\n"      \
+    "account other 4099 Other\n"                  \
+    "account debt 2210 Amazon Pay debt\n"         \
+    "account fees 6100 Fees\n"                    \
+    "account fx_rounding 7900 Rounding\n"
+
 static const struct parse_case parse_cases[] = {
     /* valid */
     {"column amount amount 12 Amount\n", ST_TMPL_STATEMENT, 0, 0, 0, NULL, 1,
@@ -100,6 +114,27 @@ static const struct parse_case parse_cases[] = {
      0},
     {"sheet 12345678901234567890123456\n", ST_TMPL_SUMMARY, ST_ERR_CONFIG, 1, 7,
      "sheet name", 0, 0, 0},
+    /* the journal's account map and dates */
+    {JOURNAL_MAP "column account_code text 8 A\n", ST_TMPL_JOURNAL, 0, 0, 0,
+     NULL, 1, ',', '.'},
+    {"account sales 4000\n", ST_TMPL_SUMMARY, ST_ERR_CONFIG, 1, 1,
+     "only journal.tmpl", 0, 0, 0},
+    {"account salez 4000 Sales\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG, 1, 9,
+     "unknown account 'salez'", 0, 0, 0},
+    {"account sales\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG, 1, 14, "needs a code",
+     0, 0, 0},
+    {"account sales 1 A\naccount sales 2 B\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG,
+     2, 1, "given twice", 0, 0, 0},
+    {"tax fees\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG, 1, 9, "tax needs a code", 0,
+     0, 0},
+    {"tax default A\ntax default B\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG, 2, 1,
+     "tax of 'default' given twice", 0, 0, 0},
+    {"tax bank A\ntax default B\ncolumn line int 3 L\n", ST_TMPL_JOURNAL,
+     ST_ERR_CONFIG, 0, 0, "no account 'clearing'", 0, 0, 0},
+    {"sheet Journal\n", ST_TMPL_JOURNAL, ST_ERR_CONFIG, 1, 1, "CSV only", 0, 0,
+     0},
+    {"dates yyyy.mm.dd\n", ST_TMPL_SUMMARY, ST_ERR_CONFIG, 1, 7,
+     "dates must be", 0, 0, 0},
     /* no columns at all */
     {"# nothing\n", ST_TMPL_DISPUTES, ST_ERR_CONFIG, 0, 0, "no column", 0, 0,
      0},
@@ -161,6 +196,65 @@ test_parse_details(void **state)
     assert_string_equal(t.xcols[1].header, "Betrag");
     assert_int_equal(t.cols[0].format, ST_TYPE_DATE);
     assert_int_equal(t.cols[1].format, ST_TYPE_AMOUNT);
+    st_template_release(&t);
+}
+
+/* The map's fallbacks: carryover to clearing, fee_ to fees, taxes. */
+static void
+test_journal_map(void **state)
+{
+    static const char text[] =
+        JOURNAL_MAP "account fee_refunds 6110   Fees on refunds  \n"
+                    "tax default No VAT\n"
+                    "tax fees Reverse Charge Expenses (20%)\n"
+                    "tax fee_chargebacks Exempt Expenses\n"
+                    "dates dd/mm/yyyy\n"
+                    "column journal_date date 10 Date\n"
+                    "column account_code text 8 Account\n"
+                    "column book_amount amount 12 Amount\n";
+    static const char *const cells[] = {"31/03/2026,1210,-12.34\r\n"};
+    const char *v[30] = {NULL};
+    struct st_template t;
+    struct st_account_ref a;
+    struct st_csvout csv;
+    struct st_err err;
+    char *data = NULL;
+    size_t len = 0;
+    FILE *fp;
+
+    (void)state;
+    assert_int_equal(st_template_parse(text, strlen(text), "j.tmpl",
+                                       ST_TMPL_JOURNAL, &t, &err),
+                     0);
+    a = st_template_account(&t, ST_ACC_BANK);
+    assert_string_equal(a.code, "1200");
+    assert_string_equal(a.name, "1200"); /* no name: the code */
+    assert_string_equal(a.tax, "No VAT");
+    a = st_template_account(&t, ST_ACC_CARRYOVER);
+    assert_string_equal(a.code, "1210");
+    assert_string_equal(a.name, "Amazon Pay clearing");
+    a = st_template_account(&t, ST_ACC_FEE_SALES);
+    assert_string_equal(a.code, "6100");
+    assert_string_equal(a.tax, "Reverse Charge Expenses (20%)");
+    a = st_template_account(&t, ST_ACC_FEE_REFUNDS);
+    assert_string_equal(a.name, "Fees on refunds");
+    assert_string_equal(a.tax, "Reverse Charge Expenses (20%)");
+    a = st_template_account(&t, ST_ACC_FEE_CHARGEBACKS);
+    assert_string_equal(a.code, "6100");
+    assert_string_equal(a.tax, "Exempt Expenses");
+    assert_int_equal(t.dates, ST_DATES_DMY);
+    /* the date style reaches the CSV cell; the signed amount stays one */
+    fp = open_memstream(&data, &len);
+    assert_non_null(fp);
+    st_csvout_init(&csv, fp, &t.csv);
+    v[1] = "2026-03-31";
+    v[4] = "1210";
+    v[21] = "-1234";
+    assert_int_equal(st_template_emit(&t, v, 2, 2, &csv, NULL, &err), 0);
+    assert_int_equal(st_csvout_close(&csv, NULL), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(data, cells[0]));
+    free(data);
     st_template_release(&t);
 }
 
@@ -274,7 +368,8 @@ check_set(const char *dir, char delimiter, char decimal)
         assert_int_equal(set.t[k].csv.bom, 1);
         assert_int_equal(set.t[k].csv.crlf, 1);
         assert_int_equal(set.t[k].csv.guard, 1);
-        assert_true(k == ST_TMPL_STATEMENT || set.t[k].sheet != NULL);
+        assert_true(k == ST_TMPL_STATEMENT || k == ST_TMPL_JOURNAL ||
+                    set.t[k].sheet != NULL);
     }
     st_template_set_release(&set);
 }
@@ -291,6 +386,32 @@ test_shipped_german(void **state)
 {
     (void)state;
     check_set("templates/de", ';', ',');
+}
+
+/* The journal layouts for Xero and QuickBooks: the rest is built in. */
+static void
+check_layout(const char *dir, enum st_date_style dates, const char *first)
+{
+    struct st_template_set set;
+    struct st_err err;
+    const struct st_template *t;
+
+    if (st_template_set_load(dir, "templates", &set, &err) != 0)
+        fail_msg("%s: %s:%ld: %s", dir, err.file, err.line, err.msg);
+    t = &set.t[ST_TMPL_JOURNAL];
+    assert_non_null(strstr(t->path, dir));
+    assert_int_equal(t->dates, dates);
+    assert_string_equal(t->xcols[0].header, first);
+    assert_non_null(strstr(set.t[ST_TMPL_SUMMARY].path, "templates/summary"));
+    st_template_set_release(&set);
+}
+
+static void
+test_shipped_layouts(void **state)
+{
+    (void)state;
+    check_layout("templates/xero", ST_DATES_DMY, "*Narration");
+    check_layout("templates/quickbooks", ST_DATES_MDY, "Journal No.");
 }
 
 static void
@@ -359,10 +480,12 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_details),
+        cmocka_unit_test(test_journal_map),
         cmocka_unit_test(test_parse_nomem),
         cmocka_unit_test(test_emit_csv),
         cmocka_unit_test(test_shipped_english),
         cmocka_unit_test(test_shipped_german),
+        cmocka_unit_test(test_shipped_layouts),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_find_dir),
     };

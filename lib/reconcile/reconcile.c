@@ -125,6 +125,7 @@ static const struct step steps[] = {
     {"queries/insert_line_totals.sql", 2, {P_SELLER, P_DATE}},
     {"queries/delete_recon_settlements.sql", 2, {P_SELLER, P_DATE}},
     {"queries/insert_settlement_totals.sql", 2, {P_SELLER, P_DATE}},
+    {"queries/insert_settlement_parts.sql", 3, {P_SELLER, P_DATE, P_TZ}},
     {"queries/insert_recon_settlements.sql", 2, {P_SELLER, P_DATE}},
     {"queries/insert_recon_tie_outs.sql", 2, {P_SELLER, P_DATE}},
     {"queries/analyze_recon_results.sql", 0, {0}},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "report/journal.h"
 #include "report/outputs.h"
 #include "core/banned.h"
 
@@ -50,6 +51,19 @@ st_outputs_disputes(struct st_outputs *w, int open_only)
     q.open_only = open_only;
     q.lookback_days = w->o->cfg != NULL ? w->o->cfg->lookback_days : 120;
     return st_rows_disputes(&w->rows, &q, &w->dc);
+}
+
+int
+st_outputs_journal(struct st_outputs *w, const char *const *range)
+{
+    struct st_journal_opts jo;
+
+    memset(&jo, 0, sizeof(jo));
+    if (w->o->cfg != NULL) {
+        jo.reporting = w->o->cfg->reporting_currency;
+        jo.fx_max_age_days = (int)w->o->cfg->fx_max_age_days;
+    }
+    return st_journal_write(&w->rows, range, &jo);
 }
 
 int

@@ -46,6 +46,13 @@ int st_outputs_open_workbook(struct st_outputs *w, const char *title);
  * case of the date (open_only 0), or only the open ones. */
 int st_outputs_disputes(struct st_outputs *w, int open_only);
 
+/*
+ * journal.csv of the settlements recorded on the dates of range
+ * (seller_id, first date, last date), in the configured reporting
+ * currency (report/journal).
+ */
+int st_outputs_journal(struct st_outputs *w, const char *const *range);
+
 /* Closes the workbook and syncs it. */
 int st_outputs_close_workbook(struct st_outputs *w);
 

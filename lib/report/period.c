@@ -131,7 +131,8 @@ load_days(struct ctx *c)
 
 /* ---------------------------------------------------------------- outputs */
 
-/* Every sheet and CSV file, in the workbook's order; the workbook closed. */
+/* Every sheet and CSV file, in the workbook's order, the workbook closed,
+ * then the journal. */
 static int
 write_outputs(struct ctx *c)
 {
@@ -147,9 +148,10 @@ write_outputs(struct ctx *c)
         (rc = st_rows_days(&w->rows, c->range)) != 0 ||
         (rc = st_rows_settlements(&w->rows, c->range)) != 0 ||
         (rc = st_rows_period_exceptions(&w->rows, c->range)) != 0 ||
-        (rc = st_outputs_disputes(w, 1)) != 0)
+        (rc = st_outputs_disputes(w, 1)) != 0 ||
+        (rc = st_outputs_close_workbook(w)) != 0)
         return rc;
-    return st_outputs_close_workbook(w);
+    return st_outputs_journal(w, c->range);
 }
 
 /* Inside the read-only transaction: the days, the sums, every output. */

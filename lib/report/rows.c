@@ -49,9 +49,9 @@ tmpl(const struct st_rows *w, enum st_template_kind kind)
     return &w->templates->t[kind];
 }
 
-/* Opens the output name of the temporary directory with t's header. */
-static int
-open_csv(struct st_rows *w, const char *name, const struct st_template *t)
+int
+st_rows_open_csv(struct st_rows *w, const char *name,
+                 const struct st_template *t)
 {
     char path[ST_PATH_MAX];
     int rc;
@@ -67,7 +67,7 @@ open_csv(struct st_rows *w, const char *name, const struct st_template *t)
 static int
 begin_output(struct st_rows *w, const char *name, const struct st_template *t)
 {
-    int rc = open_csv(w, name, t);
+    int rc = st_rows_open_csv(w, name, t);
 
     if (rc == 0)
         rc = st_xlsx_sheet_begin(w->x, t->sheet, t->xcols, t->ncols, w->err);
@@ -273,7 +273,7 @@ begin_currency(struct st_rows *w, const char *code)
     n = snprintf(name, sizeof(name), "statement-%s.csv", w->cur->code);
     if (n < 0 || (size_t)n >= sizeof(name))
         return st_err_set(w->err, ST_ERR_INTERNAL, "file name");
-    if ((rc = open_csv(w, name, t)) != 0)
+    if ((rc = st_rows_open_csv(w, name, t)) != 0)
         return rc;
     return st_xlsx_sheet_begin(w->x, w->cur->code, t->xcols, t->ncols, w->err);
 }

@@ -45,6 +45,8 @@ struct st_rows {
     uint64_t exceptions;
     uint64_t open_items;
     uint64_t settlements;
+    uint64_t journals;
+    uint64_t journal_lines;
     /* private */
     struct st_csvout csv;
     struct st_summary_ccy *cur; /* currency whose lines are streaming */
@@ -53,6 +55,14 @@ struct st_rows {
     int line_cols[ST_TEMPLATE_FIELDS_MAX + 1];
     int have_line_cols;
 };
+
+/*
+ * Opens the CSV file name of the temporary directory as w's current CSV,
+ * with t's header (for an output without a sheet; st_csvout_close of
+ * &w->csv closes it).
+ */
+int st_rows_open_csv(struct st_rows *w, const char *name,
+                     const struct st_template *t);
 
 /* The Summary sheet and summary.csv, from w->sum. */
 int st_rows_summary(struct st_rows *w);

@@ -44,7 +44,8 @@ load(struct ctx *c)
     return 0;
 }
 
-/* Every sheet and CSV file, in the workbook's order; the workbook closed. */
+/* Every sheet and CSV file, in the workbook's order, the workbook closed,
+ * then the journal. */
 static int
 write_outputs(struct ctx *c)
 {
@@ -61,9 +62,10 @@ write_outputs(struct ctx *c)
         (rc = st_rows_lines(&w->rows, c->params)) != 0 ||
         (rc = st_rows_exceptions(&w->rows, c->params)) != 0 ||
         (rc = st_rows_open_items(&w->rows, c->params)) != 0 ||
-        (rc = st_outputs_disputes(w, 0)) != 0)
+        (rc = st_outputs_disputes(w, 0)) != 0 ||
+        (rc = st_outputs_close_workbook(w)) != 0)
         return rc;
-    return st_outputs_close_workbook(w);
+    return st_outputs_journal(w, c->params);
 }
 
 /* Inside the read-only transaction: the sums, every output, the manifest. */

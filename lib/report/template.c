@@ -172,6 +172,47 @@ static const struct st_template_field disputes_fields[] = {
     {"note", ST_TYPE_TEXT},
 };
 
+/* Built in C (report/journal.c), not read from a query. */
+static const struct st_template_field journal_fields[] = {
+    {"journal_no", ST_TYPE_TEXT},
+    {"journal_date", ST_TYPE_DATE},
+    {"narration", ST_TYPE_TEXT},
+    {"line", ST_TYPE_INT},
+    {"account_code", ST_TYPE_TEXT},
+    {"account_name", ST_TYPE_TEXT},
+    {"tax_code", ST_TYPE_TEXT},
+    {"description", ST_TYPE_TEXT},
+    {"currency", ST_TYPE_TEXT},
+    {"debit", ST_TYPE_AMOUNT},
+    {"credit", ST_TYPE_AMOUNT},
+    {"amount", ST_TYPE_AMOUNT},
+    {"reporting_currency", ST_TYPE_TEXT},
+    {"fx_rate", ST_TYPE_RATE},
+    {"fx_date", ST_TYPE_DATE},
+    {"reporting_debit", ST_TYPE_AMOUNT_REPORTING},
+    {"reporting_credit", ST_TYPE_AMOUNT_REPORTING},
+    {"reporting_amount", ST_TYPE_AMOUNT_REPORTING},
+    {"book_currency", ST_TYPE_TEXT},
+    {"book_debit", ST_TYPE_AMOUNT_REPORTING},
+    {"book_credit", ST_TYPE_AMOUNT_REPORTING},
+    {"book_amount", ST_TYPE_AMOUNT_REPORTING},
+    {"settlement_id", ST_TYPE_TEXT},
+    {"business_date", ST_TYPE_DATE},
+    {"part", ST_TYPE_TEXT},
+};
+
+/* The keys of journal.tmpl's account lines, in enum st_account order. */
+static const char *const account_keys[ST_ACCOUNTS] = {
+    "clearing",    "bank",
+    "sales",       "refunds",
+    "chargebacks", "reserve",
+    "adjustments", "debt",
+    "carryover",   "other",
+    "fees",        "fee_sales",
+    "fee_refunds", "fee_chargebacks",
+    "fee_other",   "fx_rounding",
+};
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
@@ -192,6 +233,7 @@ static const struct {
     {"days.tmpl", "Days", days_fields, NELEM(days_fields)},
     {"period_exceptions.tmpl", "Open exceptions", exceptions_fields,
      NELEM(exceptions_fields)},
+    {"journal.tmpl", NULL, journal_fields, NELEM(journal_fields)},
 };
 
 _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
@@ -200,7 +242,8 @@ _Static_assert(NELEM(statement_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(disputes_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(open_items_fields) <= ST_TEMPLATE_FIELDS_MAX &&
                    NELEM(settlements_fields) <= ST_TEMPLATE_FIELDS_MAX &&
-                   NELEM(days_fields) <= ST_TEMPLATE_FIELDS_MAX,
+                   NELEM(days_fields) <= ST_TEMPLATE_FIELDS_MAX &&
+                   NELEM(journal_fields) <= ST_TEMPLATE_FIELDS_MAX,
                "ST_TEMPLATE_FIELDS_MAX");
 
 static const char *const format_names[] = {
@@ -246,6 +289,12 @@ st_template_release(struct st_template *t)
     st_free(t->cols);
     st_free(t->path);
     st_free(t->sheet);
+    for (i = 0; i < ST_ACCOUNTS; i++) {
+        st_free(t->accounts[i].code);
+        st_free(t->accounts[i].name);
+        st_free(t->accounts[i].tax);
+    }
+    st_free(t->default_tax);
     memset(t, 0, sizeof(*t));
 }
 
@@ -467,6 +516,137 @@ bad_sheet_name(const char *v, size_t n)
     return 0;
 }
 
+/* The rest of the line from pos, trimmed, into *v and *vn. */
+static void
+rest_of_line(const struct line *ln, size_t pos, const char **v, size_t *vn)
+{
+    while (pos < ln->len && is_blank(ln->p[pos]))
+        pos++;
+    *v = ln->p + pos;
+    *vn = ln->len - pos;
+    while (*vn > 0 && is_blank((*v)[*vn - 1]))
+        (*vn)--;
+}
+
+/* The account key at s (n bytes), or -1; "default" is ST_ACCOUNTS. */
+static int
+account_key(const char *s, size_t n, int allow_default)
+{
+    int k;
+
+    for (k = 0; k < ST_ACCOUNTS; k++)
+        if (tok_is(s, n, account_keys[k]))
+            return k;
+    return allow_default && tok_is(s, n, "default") ? ST_ACCOUNTS : -1;
+}
+
+/* "account KEY CODE [NAME]" or "tax KEY TEXT" of journal.tmpl. */
+static int
+map_line(struct st_template *t, const struct line *ln, size_t pos,
+         const char *name, int is_tax, struct st_err *err)
+{
+    const char *s;
+    const char *v;
+    size_t n = token(ln, &pos, &s);
+    size_t vn;
+    char **slot;
+    int k;
+
+    if (t->kind != ST_TMPL_JOURNAL)
+        return at(ln, ln->p, name, err, "only journal.tmpl has %s lines",
+                  is_tax ? "tax" : "account");
+    if ((k = account_key(s, n, is_tax)) < 0)
+        return at(ln, s, name, err,
+                  "unknown account '%.*s' (README: The "
+                  "journal)",
+                  (int)(n < 32 ? n : 32), s);
+    if (!is_tax) {
+        n = token(ln, &pos, &s);
+        if (n == 0)
+            return at(ln, s, name, err, "account needs a code");
+        if (t->accounts[k].code != NULL)
+            return at(ln, ln->p, name, err, "account '%s' given twice",
+                      account_keys[k]);
+        rest_of_line(ln, pos, &v, &vn);
+        if (vn == 0) {
+            v = s;
+            vn = n;
+        }
+        t->accounts[k].code = st_memdup(s, n);
+        t->accounts[k].name = st_memdup(v, vn);
+        return t->accounts[k].code == NULL || t->accounts[k].name == NULL
+                   ? st_err_set(err, ST_ERR_NOMEM, "out of memory")
+                   : 0;
+    }
+    rest_of_line(ln, pos, &v, &vn);
+    slot = k == ST_ACCOUNTS ? &t->default_tax : &t->accounts[k].tax;
+    if (vn == 0)
+        return at(ln, v, name, err, "tax needs a code after the account");
+    if (*slot != NULL)
+        return at(ln, ln->p, name, err, "tax of '%s' given twice",
+                  k == ST_ACCOUNTS ? "default" : account_keys[k]);
+    *slot = st_memdup(v, vn);
+    return *slot == NULL ? st_err_set(err, ST_ERR_NOMEM, "out of memory") : 0;
+}
+
+/* The "dates" setting's value at v. */
+static int
+date_style(struct st_template *t, const struct line *ln, const char *v,
+           size_t vn, const char *name, struct st_err *err)
+{
+    if (tok_is(v, vn, "iso"))
+        t->dates = ST_DATES_ISO;
+    else if (tok_is(v, vn, "dd/mm/yyyy"))
+        t->dates = ST_DATES_DMY;
+    else if (tok_is(v, vn, "mm/dd/yyyy"))
+        t->dates = ST_DATES_MDY;
+    else
+        return at(ln, v, name, err,
+                  "dates must be iso, dd/mm/yyyy or mm/dd/yyyy");
+    return 0;
+}
+
+/* journal.tmpl must name every account without a fallback. */
+static int
+check_accounts(const struct st_template *t, const char *name,
+               struct st_err *err)
+{
+    int k;
+
+    for (k = 0; k < ST_ACCOUNTS; k++) {
+        if (t->accounts[k].code != NULL || k == ST_ACC_CARRYOVER ||
+            (k >= ST_ACC_FEE_SALES && k <= ST_ACC_FEE_OTHER))
+            continue;
+        st_err_set(err, ST_ERR_CONFIG, "journal template has no account '%s'",
+                   account_keys[k]);
+        st_err_at(err, name, 0, 0);
+        st_err_hint(err, "add a line: account %s CODE NAME", account_keys[k]);
+        return ST_ERR_CONFIG;
+    }
+    return 0;
+}
+
+struct st_account_ref
+st_template_account(const struct st_template *t, enum st_account key)
+{
+    const struct st_template_account *a = &t->accounts[key];
+    const struct st_template_account *up = NULL; /* the fallback */
+    struct st_account_ref r;
+
+    if (key == ST_ACC_CARRYOVER)
+        up = &t->accounts[ST_ACC_CLEARING];
+    else if (key >= ST_ACC_FEE_SALES && key <= ST_ACC_FEE_OTHER)
+        up = &t->accounts[ST_ACC_FEES];
+    r.code = a->code != NULL || up == NULL ? a->code : up->code;
+    r.name = a->code != NULL || up == NULL ? a->name : up->name;
+    r.tax = a->tax;
+    if (r.tax == NULL && up != NULL)
+        r.tax = up->tax;
+    if (r.tax == NULL)
+        r.tax = t->default_tax != NULL ? t->default_tax : "";
+    return r;
+}
+
 static int
 parse_line(struct st_template *t, const struct line *ln, const char *name,
            struct st_err *err)
@@ -482,6 +662,8 @@ parse_line(struct st_template *t, const struct line *ln, const char *name,
         return 0;
     if (tok_is(s, n, "column"))
         return add_column(t, ln, pos, name, err);
+    if (tok_is(s, n, "account") || tok_is(s, n, "tax"))
+        return map_line(t, ln, pos, name, tok_is(s, n, "tax"), err);
     vn = token(ln, &pos, &v);
     rest = pos;
     while (rest < ln->len && is_blank(ln->p[rest]))
@@ -499,12 +681,19 @@ parse_line(struct st_template *t, const struct line *ln, const char *name,
         if (vn != 1 || (v[0] != '.' && v[0] != ','))
             return at(ln, v, name, err, "decimal must be '.' or ','");
         t->csv.decimal = v[0];
+    } else if (tok_is(s, n, "dates")) {
+        int rc = date_style(t, ln, v, vn, name, err);
+
+        if (rc != 0)
+            return rc;
     } else if (tok_is(s, n, "sheet")) {
         char *sheet;
 
         if (t->kind == ST_TMPL_STATEMENT)
             return at(ln, s, name, err,
                       "statement sheets are named by currency: no 'sheet'");
+        if (t->kind == ST_TMPL_JOURNAL)
+            return at(ln, s, name, err, "the journal is CSV only: no 'sheet'");
         /* The name is the rest of the line; Excel forbids []:*?/\ */
         vn = ln->len - (size_t)(v - ln->p);
         while (vn > 0 && is_blank(v[vn - 1]))
@@ -525,8 +714,8 @@ parse_line(struct st_template *t, const struct line *ln, const char *name,
         memcpy(tmp, s, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
         tmp[n < sizeof(tmp) ? n : sizeof(tmp) - 1] = '\0';
         return at(ln, s, name, err,
-                  "unknown setting '%s' (want column, delimiter, decimal "
-                  "or sheet)",
+                  "unknown setting '%s' (want column, delimiter, decimal, "
+                  "dates or sheet)",
                   tmp);
     }
     if (rest < ln->len && ln->p[rest] != '#')
@@ -586,7 +775,7 @@ st_template_parse(const char *text, size_t len, const char *name,
         st_err_at(err, name, 0, 0);
         goto out;
     }
-    rc = 0;
+    rc = kind == ST_TMPL_JOURNAL ? check_accounts(t, name, err) : 0;
 out:
     return rc;
 }
@@ -820,6 +1009,25 @@ bad_value(const struct st_template *t, size_t f, const char *v,
                       kinds[t->kind].fields[f].name, v);
 }
 
+/* An ISO date v (checked) as the template's dates setting writes it. */
+static void
+csv_date(const struct st_template *t, struct st_csvout *csv, const char *v)
+{
+    char d[ST_DATE_LEN + 1];
+
+    if (t->dates == ST_DATES_ISO) {
+        st_csvout_number(csv, v, ST_DATE_LEN);
+        return;
+    }
+    /* v is YYYY-MM-DD: DD/MM/YYYY or MM/DD/YYYY */
+    memcpy(d, t->dates == ST_DATES_DMY ? v + 8 : v + 5, 2);
+    d[2] = '/';
+    memcpy(d + 3, t->dates == ST_DATES_DMY ? v + 5 : v + 8, 2);
+    d[5] = '/';
+    memcpy(d + 6, v, 4);
+    st_csvout_number(csv, d, ST_DATE_LEN);
+}
+
 int
 st_template_emit(const struct st_template *t, const char *const *values,
                  int exp, int rep_exp, struct st_csvout *csv,
@@ -871,7 +1079,7 @@ st_template_emit(const struct st_template *t, const char *const *values,
             if (st_date_parse(v, strlen(v), &d, NULL) != 0)
                 return bad_value(t, f, v, err);
             if (csv != NULL)
-                st_csvout_number(csv, v, strlen(v));
+                csv_date(t, csv, v);
             if (xlsx != NULL)
                 st_xlsx_date(xlsx, c, d);
             break;

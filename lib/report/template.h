@@ -11,8 +11,13 @@
  *     delimiter ,          CSV delimiter: one byte, or "tab"
  *     decimal .            decimal separator of CSV amounts: '.' or ','
  *     sheet Exceptions     the workbook sheet (not for statement.tmpl,
- *                          whose sheets are named by currency)
+ *                          whose sheets are named by currency, nor for
+ *                          journal.tmpl, which is CSV only)
+ *     dates dd/mm/yyyy     how the CSV writes dates: iso (YYYY-MM-DD, the
+ *                          default), dd/mm/yyyy or mm/dd/yyyy
  *     column FIELD FORMAT WIDTH HEADER TEXT
+ *     account KEY CODE NAME    journal.tmpl only: the account map (below)
+ *     tax KEY TEXT             journal.tmpl only: a tax code
  *
  * Columns come out in the order of the column lines. FIELD is one of the
  * output's fields (st_template_fields); FORMAT is the field's own type
@@ -48,7 +53,49 @@ enum st_template_kind {
     ST_TMPL_SETTLEMENTS = 5,
     ST_TMPL_DAYS = 6,              /* period statements only */
     ST_TMPL_PERIOD_EXCEPTIONS = 7, /* period statements only */
-    ST_TMPL_KINDS = 8
+    ST_TMPL_JOURNAL = 8,           /* CSV only: no sheet */
+    ST_TMPL_KINDS = 9
+};
+
+/*
+ * The accounts of journal.tmpl's account map (README "The journal"), one
+ * "account KEY CODE [NAME]" line each; "tax KEY TEXT" names a line's tax
+ * code (KEY may also be "default"). carryover falls back to clearing (its
+ * lines then cancel out and are left out) and the fee_ accounts to fees;
+ * every other account is required.
+ */
+enum st_account {
+    ST_ACC_CLEARING = 0,
+    ST_ACC_BANK,
+    ST_ACC_SALES,
+    ST_ACC_REFUNDS,
+    ST_ACC_CHARGEBACKS,
+    ST_ACC_RESERVE,
+    ST_ACC_ADJUSTMENTS,
+    ST_ACC_DEBT,
+    ST_ACC_CARRYOVER,
+    ST_ACC_OTHER,
+    ST_ACC_FEES,
+    ST_ACC_FEE_SALES,
+    ST_ACC_FEE_REFUNDS,
+    ST_ACC_FEE_CHARGEBACKS,
+    ST_ACC_FEE_OTHER,
+    ST_ACC_FX_ROUNDING,
+    ST_ACCOUNTS
+};
+
+/* An account as the map names it; name is the code when not given. */
+struct st_template_account {
+    char *code;
+    char *name;
+    char *tax; /* NULL: the fallback's, else "tax default", else empty */
+};
+
+/* How CSV cells of dates are written ("dates" line of a template). */
+enum st_date_style {
+    ST_DATES_ISO = 0, /* 2026-03-31 */
+    ST_DATES_DMY,     /* 31/03/2026 */
+    ST_DATES_MDY      /* 03/31/2026 */
 };
 
 enum st_template_type {
@@ -79,7 +126,24 @@ struct st_template {
     struct st_template_col *cols;
     struct st_xlsx_col *xcols; /* headers and widths, same order */
     size_t ncols;
+    enum st_date_style dates;
+    /* journal.tmpl only: the account map */
+    struct st_template_account accounts[ST_ACCOUNTS];
+    char *default_tax;
 };
+
+/*
+ * The account key of the map in t, with the fallbacks above resolved:
+ * code and name (never NULL after a successful parse), tax ("" when
+ * none).
+ */
+struct st_account_ref {
+    const char *code;
+    const char *name;
+    const char *tax;
+};
+struct st_account_ref st_template_account(const struct st_template *t,
+                                          enum st_account key);
 
 /* The templates of one directory, one per kind. */
 struct st_template_set {

@@ -102,6 +102,8 @@ VALUES ('A1TESTSELLER', 'S1', 'USD', 2, '2026-11-20', '2026-11-06T00:00:00Z',
        ('A1TESTSELLER', 'S2', 'EUR', 2, '2026-11-20', '2026-11-06T00:00:00Z',
         '2026-11-20T12:00:00Z', 2, 123456, 0, -2000, 0, 0, 0, 0, 0, 0,
         -3615, 0, 117841, 0, NULL, NULL, NULL);
+-- their months, from the lines above, as reconcile writes them
+SELECT settle.settlement_parts_of('A1TESTSELLER', '2026-11-20', 'UTC');
 INSERT INTO settle.recon_settlement (seller_id, business_date,
     settlement_id, currency, opening, opening_from, chain_length, closing,
     left_after_payout, tie_out, payout_status, payout_entry)

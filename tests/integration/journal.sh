@@ -1,0 +1,127 @@
+#!/bin/sh
+# journal.sh: journal.csv (README "The journal") on the demo sample: golden
+# journals in the built-in, Xero and QuickBooks layouts
+# (testdata/demo/expected-journal/, checked by hand as its README says),
+# every journal balanced in both currencies, each settlement's clearing
+# and bank movements equal to its tie-out, the EUR settlement split at the
+# February month end, a period's journal equal to its days', a reporting
+# currency whose rounding needs the fx_rounding line, the German layout,
+# an account map missing an account (78), and months that do not add up
+# to their settlement (70, nothing written).
+. "$(dirname "$0")/../lib.sh"
+
+demo="$TOP/testdata/demo"
+EXP="$demo/expected-journal"
+seller=A1DEMOSELLER0X
+check="$TOP/tests/journal_check.py"
+own_database settle_journal
+{
+    cat "$demo/settle.conf"
+    echo "database = dbname=$T_DB"
+    echo "archive_dir = $T_TMP/archive"
+    echo "out_dir = $T_TMP/out"
+} > "$T_TMP/j.conf"
+export SETTLE_CONFIG="$T_TMP/j.conf"
+if demo_books "$T_TMP/j.conf" "$T_DB"; then ok "demo books loaded"; else
+    fail "demo books loaded"; finish; exit 1; fi
+run "$SETTLE" -q run --from 2026-03-02 --to 2026-03-04 --source "dir:$demo/reports"
+expect_rc "the three demo dates run" 0
+
+O=$T_TMP/out/$seller
+P=$O/period/2026-03-02_2026-03-04
+run "$SETTLE" -q report --from 2026-03-02 --to 2026-03-04
+expect_rc "report of the period exits 0" 0
+for l in xero quickbooks; do
+    run "$SETTLE" -q report --from 2026-03-02 --to 2026-03-04 \
+        --template-dir "$TOP/templates/$l" --out "$T_TMP/$l"
+    expect_rc "report with the $l layout exits 0" 0
+    cp "$T_TMP/$l/$seller/period/2026-03-02_2026-03-04/journal.csv" \
+        "$T_TMP/journal-$l.csv"
+done
+cp "$P/journal.csv" "$T_TMP/journal.csv"
+if [ -n "${GOLDEN_UPDATE:-}" ]; then
+    mkdir -p "$EXP"
+    cp "$T_TMP"/journal*.csv "$EXP/"
+fi
+for f in journal.csv journal-xero.csv journal-quickbooks.csv; do
+    expect_same "golden $f" "$EXP/$f" "$T_TMP/$f"
+done
+
+# The invariants, in exact decimals.
+run python3 "$check" "$P/journal.csv" "$P/settlements.csv"
+expect_rc "every journal balances and each settlement moves clearing by its tie-out" 0
+expect_match "over the period's journals" "$OUT" "^ok 9 journals, 59 lines$"
+: > "$T_TMP/days.jnl"
+for d in 2026-03-02 2026-03-03 2026-03-04; do
+    run python3 "$check" "$O/$d/journal.csv" "$O/$d/settlements.csv"
+    expect_rc "the journal of $d balances" 0
+    sed '1d' "$O/$d/journal.csv" >> "$T_TMP/days.jnl"
+done
+sed '1d' "$P/journal.csv" > "$T_TMP/period.jnl"
+expect_same "the period's journal is its days' journals, in order" \
+    "$T_TMP/days.jnl" "$T_TMP/period.jnl"
+
+# The EUR settlement runs from 16 February to 2 March (Berlin): two
+# journals, the first dated the last day of February.
+eur=$(grep '^41528830227-' "$P/journal.csv" | tr -d '\r' |
+    awk -F, '{ print $1 "," $2 "," $NF }' | sort -u | tr '\n' ' ')
+expect_match "the EUR settlement is cut at the month end" "$eur" \
+    "^41528830227-EUR-2602,2026-02-28,1 of 2 41528830227-EUR-2603,2026-03-02,2 of 2 $"
+sales=$(grep '^41528830227-' "$P/journal.csv" | grep ',Sales,' |
+    awk -F, '{ s += $7 } END { printf "%.2f", s }')
+expect_match "its two parts' sales are the settlement's" "$sales" "^1890.75$"
+
+# The reporting currency JPY: no decimals, so rounding is left over.
+export SETTLE_REPORTING_CURRENCY=JPY
+run "$SETTLE" -q report --date 2026-03-04 --out "$T_TMP/jpy"
+unset SETTLE_REPORTING_CURRENCY
+expect_rc "report in JPY exits 0" 0
+J=$T_TMP/jpy/$seller/2026-03-04/journal.csv
+run python3 "$check" "$J"
+expect_rc "every journal balances in JPY too" 0
+expect_match "with the rounding posted to fx_rounding" \
+    "$(grep -c ',7900,Exchange rounding,' "$J")" "^[1-9]"
+expect_match "at the ECB rate of the journal's date" \
+    "$(sed -n 2p "$J")" ",JPY,[0-9.]+,2026-03-0[0-9],"
+
+# German: semicolons, decimal commas, dd/mm/yyyy.
+run "$SETTLE" -q report --date 2026-03-02 --template-dir "$TOP/templates/de" \
+    --out "$T_TMP/de"
+expect_rc "report with the German templates exits 0" 0
+expect_match "the German journal" \
+    "$(sed -n 2p "$T_TMP/de/$seller/2026-03-02/journal.csv")" \
+    "^41528830227-EUR-2602;28/02/2026;1;8400;Erlöse;;506,90;EUR;"
+
+# An account map without a required account: 78, naming the file.
+mkdir -p "$T_TMP/bad"
+grep -v '^account fees ' "$TOP/templates/journal.tmpl" > "$T_TMP/bad/journal.tmpl"
+run "$SETTLE" report --date 2026-03-02 --template-dir "$T_TMP/bad" --out "$T_TMP/b"
+expect_rc "a journal template without the fees account exits 78" 78
+expect_match "naming the file and the account" "$ERR" \
+    "bad/journal.tmpl.*no account 'fees'"
+
+# Months that do not add up to their settlement: 70, nothing published.
+before=$(cd "$O/2026-03-02" && sha256sum ./* | sha256sum)
+psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE settle.settlement_part
+    SET sales = sales + 1 WHERE settlement_id = '41528830227'
+    AND month = '2026-02-01'"
+run "$SETTLE" report --date 2026-03-02
+expect_rc "a settlement whose months do not add up exits 70" 70
+expect_match "naming the settlement" "$ERR" \
+    "months of settlement 41528830227 \\(EUR\\) do not add up"
+after=$(cd "$O/2026-03-02" && sha256sum ./* | sha256sum)
+expect_match "the published statements are left as they were" "$after" "^$before$"
+if ls -a "$O" | grep -q '^\.2026-03-02'; then
+    fail "no temporary directory left behind" "$(ls -a "$O")"
+else
+    ok "no temporary directory left behind"
+fi
+run "$SETTLE" report --date 2026-03-02 --out "$T_TMP/none"
+expect_rc "also into a new directory" 70
+if [ -e "$T_TMP/none/$seller/2026-03-02" ]; then
+    fail "which stays without the date"
+else
+    ok "which stays without the date"
+fi
+
+finish
