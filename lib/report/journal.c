@@ -271,7 +271,7 @@ emit_entry(struct ctx *x, const struct journal *j, size_t i)
     const char *sd[3];
     char own[3][32];
     char rep[3][32];
-    char line[16];
+    char line[24];
     char description[160];
     int book_exp = x->rep != NULL ? x->rep->exponent : j->ccy->exponent;
 

@@ -6,8 +6,9 @@
 # and bank movements equal to its tie-out, the EUR settlement split at the
 # February month end, a period's journal equal to its days', a reporting
 # currency whose rounding needs the fx_rounding line, the German layout,
-# an account map missing an account (78), and months that do not add up
-# to their settlement (70, nothing written).
+# verify and rerun over the journal, an account map missing an account
+# (78), and months that do not add up to their settlement (70, nothing
+# written).
 . "$(dirname "$0")/../lib.sh"
 
 demo="$TOP/testdata/demo"
@@ -91,6 +92,18 @@ expect_rc "report with the German templates exits 0" 0
 expect_match "the German journal" \
     "$(sed -n 2p "$T_TMP/de/$seller/2026-03-02/journal.csv")" \
     "^41528830227-EUR-2602;28/02/2026;1;8400;Erlöse;;506,90;EUR;"
+
+# The manifest covers the journal: verify sees a changed line, rerun
+# rebuilds the same bytes.
+run "$SETTLE" rerun --date 2026-03-03 --out "$T_TMP/rerun"
+expect_rc "rerun of a date with its journal exits 0" 0
+expect_match "and is identical" "$OUT" "^identical$"
+cp "$O/2026-03-03/journal.csv" "$T_TMP/j.bak"
+sed -i 's/,848.45,/,848.46,/' "$O/2026-03-03/journal.csv"
+run "$SETTLE" verify --date 2026-03-03
+expect_rc "verify of a changed journal exits 1" 1
+expect_match "naming it" "$OUT" "journal.csv"
+cp "$T_TMP/j.bak" "$O/2026-03-03/journal.csv"
 
 # An account map without a required account: 78, naming the file.
 mkdir -p "$T_TMP/bad"

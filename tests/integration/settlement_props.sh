@@ -10,6 +10,9 @@
 #     lines, per settlement;
 #   - the period statement's Days nets add up to its Summary totals, and
 #     its consolidated net is the sum of the daily ones;
+#   - the period's journal balances, journal by journal, in the settlement's
+#     and the reporting currency, and moves each settlement's clearing and
+#     bank accounts by its activity and transfer (tests/journal_check.py);
 #   - one transfer changed by one cent makes exactly that settlement
 #     settlement_out_of_balance by that cent (so the property can fail).
 # SETTLE_PROPS_N changes N.
@@ -118,6 +121,17 @@ for s in sets:
 print("\n".join(bad) if bad else "all hold: %d days, %d settlements" % (len(days), len(sets)))
 PYEOF
 expect_match "Days, Summary, consolidated and settlement columns add up" "$OUT" "^all hold: "
+
+# The journal: every journal balances in both currencies, and each
+# settlement moves clearing by its activity and the bank by its transfer;
+# one journal per settlement and month.
+run python3 "$TOP/tests/journal_check.py" "$P/journal.csv" "$P/settlements.csv"
+expect_rc "every journal balances and ties to its settlement" 0
+expect_match "one journal per settlement and month" "$OUT" \
+    "^ok $(q "SELECT count(*) FROM settle.settlement_part p
+               JOIN settle.settlement_total t
+               USING (seller_id, settlement_id, currency)
+               WHERE t.business_date BETWEEN '$D1' AND '$D2'") journals, "
 
 # One cent off: the property must be able to fail.
 sid=$(q "SELECT s.settlement_id FROM settle.recon_settlement s
