@@ -2,7 +2,8 @@
  * standin.c: a local stand-in of the Amazon Pay Reports API v2, for the
  * end-to-end tests and the demo (README, "What the demo shows").
  *
- * It serves every settlement report (*.csv) of a folder: GET
+ * It serves every settlement report (*.csv) of a folder, and the payouts
+ * of its disbursements.json (disbursements.c): GET
  * PREFIX/v2/reports (filters reportTypes, processingStatuses, createdSince,
  * createdUntil; pageSize 1..100, default 10; an opaque nextToken that must
  * come alone, as Amazon's documentation demands), PREFIX/v2/reports/{id},
@@ -89,8 +90,9 @@ usage(FILE *out)
             "[options]\n"
             "\n"
             "A local stand-in of the Amazon Pay Reports API v2 on 127.0.0.1,\n"
-            "serving the settlement reports (*.csv) of DIR and checking\n"
-            "every request's signature against the public key FILE.\n"
+            "serving the settlement reports (*.csv) of DIR, the payouts of\n"
+            "DIR/disbursements.json (Get Disbursements) when it exists, and\n"
+            "checking every request's signature against the public key FILE.\n"
             "\n"
             "options:\n"
             "  --port N            port to listen on (0, the default: any;\n"
@@ -99,8 +101,8 @@ usage(FILE *out)
             "  --prefix PATH       path before /v2 (default /live)\n"
             "  --created-delay S   createdTime = SettlementEndDate + S "
             "(7200)\n"
-            "  --page-cap N        serve at most N reports per page, whatever\n"
-            "                      pageSize asks (to test paging)\n"
+            "  --page-cap N        serve at most N reports (or payouts) per\n"
+            "                      page, whatever pageSize asks (paging)\n"
             "  --fail-429 N        answer the first N API requests with 429\n"
             "  --retry-after S     Retry-After of those answers (default 1)\n"
             "  --fail-500 N        then N API requests with 500\n"
@@ -124,6 +126,8 @@ usage(FILE *out)
             "  --fx-unpublished-after D  serve no ECB quote dated after D\n"
             "  --fx-empty-200      answer an ECB range without quotes 200\n"
             "                      with no body (default: 404 No results)\n"
+            "  --deny-disbursements  answer Get Disbursements 403, as for a\n"
+            "                      key without that permission\n"
             "  --record DIR        write each verified request's string to\n"
             "                      sign and signature to DIR/N.sts, DIR/N.sig\n"
             "  --log FILE          one line per request: method, URL, "
@@ -148,14 +152,13 @@ take_fault(struct standin *s, long *counter)
     return hit;
 }
 
-static void
+void
 basic_time(int64_t t, char *out)
 {
     st_sign_format_date(t, out);
 }
 
-/* Parses "yyyyMMddTHHmmssZ"; -1 when malformed. */
-static int64_t
+int64_t
 parse_basic(const char *s)
 {
     int v[6] = {0, 0, 0, 0, 0, 0};
@@ -255,7 +258,7 @@ send_text(struct MHD_Connection *c, struct standin *s, const char *method,
     return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 send_json(struct MHD_Connection *c, struct standin *s, const char *method,
           const char *url, unsigned status, json_t *j)
 {
@@ -270,7 +273,7 @@ send_json(struct MHD_Connection *c, struct standin *s, const char *method,
     return ret;
 }
 
-static enum MHD_Result
+enum MHD_Result
 send_error(struct MHD_Connection *c, struct standin *s, const char *method,
            const char *url, unsigned status, const char *reason,
            const char *message)
@@ -791,6 +794,8 @@ route(struct MHD_Connection *c, struct standin *s, const char *method,
     }
     if (strncmp(rest, "/report-documents/", 18) == 0)
         return get_document(c, s, url, rest + 18);
+    if (strcmp(rest, "/disbursements") == 0)
+        return disbursements_serve(c, s, url, a);
     return send_error(c, s, method, url, 404, "ResourceNotFound",
                       "no such resource");
 }
@@ -1002,6 +1007,7 @@ static const struct option long_opts[] = {
     {"fx-unpublished-after", required_argument, NULL, 'U'},
     {"fx-empty-200", no_argument, NULL, 'E'},
     {"record", required_argument, NULL, 'R'},
+    {"deny-disbursements", no_argument, NULL, 'Y'},
     {"log", required_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -1039,6 +1045,9 @@ other_opt(int c, struct standin *s, struct standin_args *a)
         break;
     case 'R':
         s->record_dir = optarg;
+        break;
+    case 'Y':
+        s->deny_disbursements = 1;
         break;
     case 'l':
         s->log = fopen(optarg, "a");
@@ -1171,6 +1180,7 @@ release(struct standin *s)
     }
     st_free(s->reports);
     ecb_release(s);
+    json_decref(s->disbursements);
     st_sign_key_free(s->pub);
     pthread_mutex_destroy(&s->lock);
 }
@@ -1206,7 +1216,7 @@ main(int argc, char **argv)
         status = 64;
         goto out;
     }
-    if (load_reports(&s, a.dir) != 0 ||
+    if (load_reports(&s, a.dir) != 0 || disbursements_load(&s, a.dir) != 0 ||
         (a.rates != NULL && ecb_load(&s, a.rates) != 0) ||
         (d = start_daemon(&s, a.port)) == NULL ||
         announce(&s, a.port_file) != 0)

@@ -1,7 +1,8 @@
 /*
  * standin.h: what the stand-in's parts share: its state, the request's
  * query arguments, the fault counters and the one way to answer. The
- * Amazon Pay Reports API is standin.c, the ECB Data Portal ecb.c.
+ * Amazon Pay Reports API is standin.c, Get Disbursements disbursements.c,
+ * the ECB Data Portal ecb.c.
  */
 #ifndef STANDIN_H
 #define STANDIN_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
 #include <microhttpd.h>
 
 #include "amazon/sign.h"
@@ -72,6 +74,8 @@ struct standin {
     long nrecord;
     FILE *log;
     struct ecb ecb;
+    json_t *disbursements;  /* disbursements.json of the folder, or NULL */
+    int deny_disbursements; /* --deny-disbursements: 403 */
 };
 
 /* Query arguments of one request, decoded by libmicrohttpd. */
@@ -101,5 +105,26 @@ enum MHD_Result ecb_serve(struct MHD_Connection *c, struct standin *s,
                           const char *url, const struct args *a);
 
 void ecb_release(struct standin *s);
+
+/* Answers status with the JSON j (taken) and logs it. */
+enum MHD_Result send_json(struct MHD_Connection *c, struct standin *s,
+                          const char *method, const char *url, unsigned status,
+                          json_t *j);
+
+/* Answers status {"reasonCode": reason, "message": message}. */
+enum MHD_Result send_error(struct MHD_Connection *c, struct standin *s,
+                           const char *method, const char *url, unsigned status,
+                           const char *reason, const char *message);
+
+/* "yyyyMMddTHHmmssZ" of t, and back (-1 when malformed). */
+void basic_time(int64_t t, char *out);
+int64_t parse_basic(const char *s);
+
+/* Loads dir/disbursements.json, when there is one (disbursements.c). */
+int disbursements_load(struct standin *s, const char *dir);
+
+/* Answers GET PREFIX/v2/disbursements from s->disbursements. */
+enum MHD_Result disbursements_serve(struct MHD_Connection *c, struct standin *s,
+                                    const char *url, const struct args *a);
 
 #endif

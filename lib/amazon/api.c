@@ -338,6 +338,14 @@ out:
     return rc;
 }
 
+void
+st_api_page_size(int page_size, char out[ST_API_PAGE_SIZE_LEN])
+{
+    int v = page_size < 1 ? 1 : page_size > 100 ? 100 : page_size;
+
+    (void)snprintf(out, ST_API_PAGE_SIZE_LEN, "%d", v);
+}
+
 int
 st_api_list_reports(struct st_api *api, const char *report_type, int64_t since,
                     int64_t until, int page_size, struct st_api_reports *list,
@@ -346,22 +354,16 @@ st_api_list_reports(struct st_api *api, const char *report_type, int64_t since,
     int rc = 0;
     char s[ST_SIGN_DATE_LEN + 1];
     char u[ST_SIGN_DATE_LEN + 1];
-    char ps[16];
+    char ps[ST_API_PAGE_SIZE_LEN];
     struct st_sign_pair first[5];
     struct st_sign_pair next[1];
     struct st_buf body;
     char *token = NULL;
-    int n;
 
     st_buf_init(&body, JSON_MAX);
     st_sign_format_date(since, s);
     st_sign_format_date(until, u);
-    n = snprintf(ps, sizeof(ps), "%d",
-                 page_size < 1     ? 1
-                 : page_size > 100 ? 100
-                                   : page_size);
-    if (n < 0 || (size_t)n >= sizeof(ps))
-        return st_err_set(err, ST_ERR_INTERNAL, "bad page size");
+    st_api_page_size(page_size, ps);
     first[0].name = "reportTypes";
     first[0].value = report_type;
     first[1].name = "processingStatuses";

@@ -101,6 +101,10 @@ int st_api_init(struct st_api *api, const char *base_url, const char *region,
 /* Frees every report of list and empties it; accepts NULL. */
 void st_api_reports_release(struct st_api_reports *list);
 
+/* pageSize as sent: page_size held to 1..100, in decimal. */
+#define ST_API_PAGE_SIZE_LEN 8
+void st_api_page_size(int page_size, char out[ST_API_PAGE_SIZE_LEN]);
+
 /*
  * Lists the COMPLETED reports of report_type created in [since, until)
  * (epoch seconds), following nextToken to the last page, page_size per

@@ -295,7 +295,9 @@ from_api(struct fetch *f)
     st_log_msg(f->log, ST_LOG_INFO, "fetch",
                "%zu settlement reports created in the window (%d pages)",
                list.n, list.pages);
-    rc = take_listed(f, &api, &list);
+    if ((rc = take_listed(f, &api, &list)) == 0)
+        rc = st_fetch_payouts(f->db, cfg, &api, f->date, since, until, f->log,
+                              f->err);
 out:
     st_sign_key_free(key);
     st_api_reports_release(&list);

@@ -17,6 +17,9 @@
  * ST_ERR_DATA. The key file is checked first (st_config_check_key_file:
  * ST_ERR_PERM for a group- or world-accessible file).
  *
+ * With the API, the payouts of the same window are asked of Get
+ * Disbursements too (st_fetch_payouts), once per date.
+ *
  * Folder source: every *.csv of the folder, in name order; files that are
  * not settlement reports, or are another seller's, are skipped with a
  * warning.
@@ -33,6 +36,7 @@
 #include "core/err.h"
 #include "io/http.h"
 #include "core/log.h"
+#include "amazon/api.h"
 
 struct st_fetch_opts {
     const char *source; /* "api" or "dir:PATH"; NULL means "api" */
@@ -62,5 +66,17 @@ int st_fetch_source_valid(const char *source);
 int st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
                   const struct st_fetch_opts *opts, struct st_log *log,
                   struct st_fetch_result *res, struct st_err *err);
+
+/*
+ * The payouts of date from Get Disbursements, settlement dates in [since,
+ * until): every page archived content-addressed, then the pages and the
+ * payouts recorded in one transaction (settle.disbursement_page,
+ * settle.disbursement). A date whose pages are recorded is not asked
+ * again. A key without the permission (401 or 403 on the first page) is a
+ * warning, not an error: the night goes on without payouts.
+ */
+int st_fetch_payouts(struct st_db *db, const struct st_config *cfg,
+                     struct st_api *api, int32_t date, int64_t since,
+                     int64_t until, struct st_log *log, struct st_err *err);
 
 #endif

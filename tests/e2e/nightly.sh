@@ -83,12 +83,16 @@ n=$(printf '%s\n' "$OUT" | grep -c "^$seller 2026-03-0[234]: [0-9]* lines, [0-9]
 expect_match "2026-03-04 has the planted exceptions" "$OUT" "2026-03-04: 27 lines, 4 exceptions, 4 open disputes"
 for d in 2026-03-02 2026-03-03 2026-03-04; do
     dir="$T_TMP/a/out/$seller/$d"
-    for f in statement.xlsx summary.csv settlements.csv exceptions.csv disputes.csv manifest.json; do
+    for f in statement.xlsx summary.csv settlements.csv exceptions.csv disputes.csv journal.csv manifest.json; do
         [ -s "$dir/$f" ] && ok "$d/$f written" || fail "$d/$f written"
     done
 done
 st=$(psql -d settle_e2e_a -tAc "select string_agg(status, ',' order by business_date) from settle.run")
 expect_match "settle.run records every date as reported" "$st" "^reported,reported,reported$"
+# Get Disbursements: the demo's six payouts, each with its settlement.
+po=$(psql -d settle_e2e_a -tAc "select string_agg(settlement_id || ':' || amount || ' ' || currency, ',' order by settlement_id) from settle.disbursement")
+expect_match "the six payouts asked of Get Disbursements" "$po" \
+    "^41528830211:148235 USD,41528830310:84845 USD,41528830418:17525 USD,41528830426:147328 EUR,41528830434:101194 GBP,41528830442:24331 JPY$"
 expect_match "metrics textfile says success" "$(cat "$T_TMP/a/settle.prom")" "settle_run_success\{seller=\"$seller\",date=\"2026-03-04\"\} 1"
 expect_match "no archived report waits for its date" "$(cat "$T_TMP/a/settle.prom")" "settle_oldest_unprocessed_report_age_days 0"
 # A run that cannot even reach its database still tells the alert so.

@@ -1,0 +1,116 @@
+/*
+ * disbursements.c: the stand-in's Get Disbursements (GET
+ * PREFIX/v2/disbursements), from the folder's disbursements.json, a file
+ * of the shape Amazon answers ({"disbursements": [...]}). A payout is
+ * listed when its transactionTime falls in [startTime, endTime) (both
+ * required, basic ISO 8601); pageSize 1..100 (default 10, at most
+ * --page-cap); a nextToken
+ * (opaque, with '+', '/' and '=' in it) comes with the other parameters
+ * repeated. --deny-disbursements answers 403 UnauthorizedAccess, as
+ * Amazon does for a key without the permission.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "standin.h"
+#include "core/banned.h"
+
+int
+disbursements_load(struct standin *s, const char *dir)
+{
+    char path[4096];
+    json_error_t jerr;
+    FILE *f;
+
+    if (snprintf(path, sizeof(path), "%s/disbursements.json", dir) >=
+        (int)sizeof(path))
+        return -1;
+    if ((f = fopen(path, "rb")) == NULL)
+        return 0; /* none: an empty list */
+    s->disbursements = json_loadf(f, 0, &jerr);
+    (void)fclose(f);
+    if (s->disbursements == NULL ||
+        !json_is_array(json_object_get(s->disbursements, "disbursements"))) {
+        fprintf(stderr, "amazon-pay-standin: %s: %s\n", path,
+                s->disbursements == NULL ? jerr.text
+                                         : "no 'disbursements' list");
+        return -1;
+    }
+    return 0;
+}
+
+/* transactionTime of o in seconds ("2026-03-02T17:08:26.717Z"), or -1. */
+static int64_t
+when(json_t *o)
+{
+    const char *t = json_string_value(json_object_get(o, "transactionTime"));
+    char whole[20 + 1];
+    int64_t e;
+
+    if (t == NULL || strlen(t) < 19)
+        return -1;
+    memcpy(whole, t, 19); /* the fraction and zone off: always UTC here */
+    memcpy(whole + 19, "Z", 2);
+    return st_datetime_parse(whole, 20, &e, NULL) == 0 ? e : -1;
+}
+
+enum MHD_Result
+disbursements_serve(struct MHD_Connection *c, struct standin *s,
+                    const char *url, const struct args *a)
+{
+    const char *st = arg(a, "startTime");
+    const char *et = arg(a, "endTime");
+    const char *ps = arg(a, "pageSize");
+    const char *token = arg(a, "nextToken");
+    json_t *all = json_object_get(s->disbursements, "disbursements");
+    json_t *list = json_array();
+    json_t *root = json_object();
+    int64_t since;
+    int64_t until;
+    unsigned long offset = 0;
+    long page = 10;
+    size_t i;
+    size_t k = 0;
+    char next[64];
+
+    if (list == NULL || root == NULL) {
+        json_decref(list);
+        json_decref(root);
+        return MHD_NO;
+    }
+    json_object_set_new(root, "disbursements", list);
+    if (s->deny_disbursements) {
+        json_decref(root);
+        return send_error(c, s, "GET", url, 403, "UnauthorizedAccess",
+                          "the key may not read disbursements");
+    }
+    if (st == NULL || et == NULL || (since = parse_basic(st)) < 0 ||
+        (until = parse_basic(et)) < 0 ||
+        (ps != NULL && ((page = strtol(ps, NULL, 10)) < 1 || page > 100)) ||
+        (token != NULL && sscanf(token, "d+%lu/=", &offset) != 1)) {
+        json_decref(root);
+        return send_error(c, s, "GET", url, 400, "InvalidParameterValue",
+                          "startTime and endTime are required; pageSize "
+                          "1..100; nextToken as given");
+    }
+    if (s->page_cap > 0 && page > s->page_cap)
+        page = s->page_cap;
+    for (i = 0; i < json_array_size(all); i++) {
+        json_t *o = json_array_get(all, i);
+        int64_t t = when(o);
+
+        if (t < since || t >= until)
+            continue;
+        if (k >= offset && k < offset + (size_t)page)
+            json_array_append(list, o);
+        k++;
+    }
+    if (k > offset + (size_t)page) {
+        (void)snprintf(next, sizeof(next),
+                       "d+%lu/=", offset + (unsigned long)page);
+        json_object_set_new(root, "nextToken", json_string(next));
+    }
+    return send_json(c, s, "GET", url, 200, root);
+}
