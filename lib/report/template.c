@@ -139,6 +139,8 @@ static const struct st_template_field settlements_fields[] = {
     {"tie_out", ST_TYPE_TEXT},
     {"payout_status", ST_TYPE_TEXT},
     {"payout_entry", ST_TYPE_TEXT},
+    {"bank_reference", ST_TYPE_TEXT},
+    {"disbursed", ST_TYPE_AMOUNT},
 };
 
 static const struct st_template_field days_fields[] = {

@@ -113,13 +113,22 @@ expect_rc "reconcile D3 once more" 0
 
 # ---------------------------------------------------------------- the report
 OUTD=$T_TMP/out
+# S3's payout as Get Disbursements named it on D3, and one first fetched
+# on the day after, which D3's statement must not show.
+q "INSERT INTO settle.disbursement (seller_id, reference, settlement_id,
+       currency, minor_units, amount, transaction_time, business_date,
+       source_sha256)
+   VALUES ('SELLER1', 'BANKREF-S3', 'S3', 'USD', 2, 1500,
+           '2026-05-03T23:00:00Z', '2026-05-03', repeat('a', 64)),
+          ('SELLER1', 'BANKREF-S3-LATE', 'S3', 'USD', 2, 1,
+           '2026-05-04T23:00:00Z', '2026-05-04', repeat('b', 64))" >/dev/null
 run "$SETTLE" report --date 2026-05-03 --out "$OUTD"
 expect_rc "report D3" 0
 D=$OUTD/SELLER1/2026-05-03
 cat > "$T_TMP/want" <<EOT
-Settlement id,Currency,Start (UTC),End (UTC),Lines,Opening balance,Opening from,Sales,Refunds,Fees,Chargebacks and claims,Reserve released,Reserve held,Adjustments,Debt,Carried over,Other,Activity,Transfer,Closing balance,Check,Left after payout,Tie-out,Payout,Ledger payout
-E3,EUR,2026-05-02T22:00:00Z,2026-05-03T22:00:00Z,2,80.00,inferred from the payout,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,5.00,0.00,5.00,-85.00,0.00,0.00,0.00,ties,payout_mismatch,
-S3,USD,2026-05-02T22:00:00Z,2026-05-03T22:00:00Z,2,15.55,settlement S2,30.00,0.00,-0.90,0.00,0.00,0.00,0.00,0.00,0.00,0.00,29.10,-15.00,29.65,0.00,0.55,settlement_out_of_balance,payout_mismatch,
+Settlement id,Currency,Start (UTC),End (UTC),Lines,Opening balance,Opening from,Sales,Refunds,Fees,Chargebacks and claims,Reserve released,Reserve held,Adjustments,Debt,Carried over,Other,Activity,Transfer,Closing balance,Check,Left after payout,Tie-out,Payout,Ledger payout,Bank reference,Disbursed
+E3,EUR,2026-05-02T22:00:00Z,2026-05-03T22:00:00Z,2,80.00,inferred from the payout,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,5.00,0.00,5.00,-85.00,0.00,0.00,0.00,ties,payout_mismatch,,,
+S3,USD,2026-05-02T22:00:00Z,2026-05-03T22:00:00Z,2,15.55,settlement S2,30.00,0.00,-0.90,0.00,0.00,0.00,0.00,0.00,0.00,0.00,29.10,-15.00,29.65,0.00,0.55,settlement_out_of_balance,payout_mismatch,,BANKREF-S3,15.00
 EOT
 sed '1s/^\xef\xbb\xbf//' "$D/settlements.csv" | tr -d '\r' > "$T_TMP/got"
 expect_same "settlements.csv of D3" "$T_TMP/want" "$T_TMP/got"
