@@ -121,6 +121,7 @@ test_defaults(void **state)
         {"http_max_attempts", "5"},
         {"first_date", ""},
         {"catchup_max_days", "30"},
+        {"api_lookups_max", "500"},
         {"fx_url", "https://data-api.ecb.europa.eu/service/data/EXR/"
                    "D..EUR.SP00.A"},
     };
@@ -192,6 +193,8 @@ static const struct set_case set_cases[] = {
     {"catchup_max_days", "1", 0},
     {"catchup_max_days", "0", ST_ERR_CONFIG},
     {"catchup_max_days", "3661", ST_ERR_CONFIG},
+    {"api_lookups_max", "0", 0},
+    {"api_lookups_max", "100001", ST_ERR_CONFIG},
     {"seller_id", "A1B2C3", 0},
     {"nonsense", "1", ST_ERR_CONFIG},
     {"Region", "eu", ST_ERR_CONFIG},

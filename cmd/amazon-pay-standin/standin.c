@@ -3,7 +3,8 @@
  * end-to-end tests and the demo (README, "What the demo shows").
  *
  * It serves every settlement report (*.csv) of a folder, and the payouts
- * of its disbursements.json (disbursements.c): GET
+ * and dispute cases of its disbursements.json and disputes.json
+ * (objects.c): GET
  * PREFIX/v2/reports (filters reportTypes, processingStatuses, createdSince,
  * createdUntil; pageSize 1..100, default 10; an opaque nextToken that must
  * come alone, as Amazon's documentation demands), PREFIX/v2/reports/{id},
@@ -91,7 +92,8 @@ usage(FILE *out)
             "\n"
             "A local stand-in of the Amazon Pay Reports API v2 on 127.0.0.1,\n"
             "serving the settlement reports (*.csv) of DIR, the payouts of\n"
-            "DIR/disbursements.json (Get Disbursements) when it exists, and\n"
+            "DIR/disbursements.json (Get Disbursements) and the cases of\n"
+            "DIR/disputes.json (Get Dispute) when they exist, and\n"
             "checking every request's signature against the public key FILE.\n"
             "\n"
             "options:\n"
@@ -128,6 +130,7 @@ usage(FILE *out)
             "                      with no body (default: 404 No results)\n"
             "  --deny-disbursements  answer Get Disbursements 403, as for a\n"
             "                      key without that permission\n"
+            "  --deny-disputes     answer Get Dispute 403 in the same way\n"
             "  --record DIR        write each verified request's string to\n"
             "                      sign and signature to DIR/N.sts, DIR/N.sig\n"
             "  --log FILE          one line per request: method, URL, "
@@ -796,6 +799,8 @@ route(struct MHD_Connection *c, struct standin *s, const char *method,
         return get_document(c, s, url, rest + 18);
     if (strcmp(rest, "/disbursements") == 0)
         return disbursements_serve(c, s, url, a);
+    if (strncmp(rest, "/disputes/", 10) == 0)
+        return dispute_serve(c, s, url, rest + 10);
     return send_error(c, s, method, url, 404, "ResourceNotFound",
                       "no such resource");
 }
@@ -1008,6 +1013,7 @@ static const struct option long_opts[] = {
     {"fx-empty-200", no_argument, NULL, 'E'},
     {"record", required_argument, NULL, 'R'},
     {"deny-disbursements", no_argument, NULL, 'Y'},
+    {"deny-disputes", no_argument, NULL, 'Q'},
     {"log", required_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -1048,6 +1054,9 @@ other_opt(int c, struct standin *s, struct standin_args *a)
         break;
     case 'Y':
         s->deny_disbursements = 1;
+        break;
+    case 'Q':
+        s->deny_disputes = 1;
         break;
     case 'l':
         s->log = fopen(optarg, "a");
@@ -1181,6 +1190,7 @@ release(struct standin *s)
     st_free(s->reports);
     ecb_release(s);
     json_decref(s->disbursements);
+    json_decref(s->disputes);
     st_sign_key_free(s->pub);
     pthread_mutex_destroy(&s->lock);
 }
@@ -1216,7 +1226,7 @@ main(int argc, char **argv)
         status = 64;
         goto out;
     }
-    if (load_reports(&s, a.dir) != 0 || disbursements_load(&s, a.dir) != 0 ||
+    if (load_reports(&s, a.dir) != 0 || objects_load(&s, a.dir) != 0 ||
         (a.rates != NULL && ecb_load(&s, a.rates) != 0) ||
         (d = start_daemon(&s, a.port)) == NULL ||
         announce(&s, a.port_file) != 0)

@@ -1,8 +1,8 @@
 /*
  * standin.h: what the stand-in's parts share: its state, the request's
  * query arguments, the fault counters and the one way to answer. The
- * Amazon Pay Reports API is standin.c, Get Disbursements disbursements.c,
- * the ECB Data Portal ecb.c.
+ * Amazon Pay Reports API is standin.c, Get Disbursements and Get Dispute
+ * objects.c, the ECB Data Portal ecb.c.
  */
 #ifndef STANDIN_H
 #define STANDIN_H
@@ -75,7 +75,9 @@ struct standin {
     FILE *log;
     struct ecb ecb;
     json_t *disbursements;  /* disbursements.json of the folder, or NULL */
+    json_t *disputes;       /* disputes.json of the folder, or NULL */
     int deny_disbursements; /* --deny-disbursements: 403 */
+    int deny_disputes;      /* --deny-disputes: 403 */
 };
 
 /* Query arguments of one request, decoded by libmicrohttpd. */
@@ -120,11 +122,16 @@ enum MHD_Result send_error(struct MHD_Connection *c, struct standin *s,
 void basic_time(int64_t t, char *out);
 int64_t parse_basic(const char *s);
 
-/* Loads dir/disbursements.json, when there is one (disbursements.c). */
-int disbursements_load(struct standin *s, const char *dir);
+/* Loads dir/disbursements.json and dir/disputes.json, those there are
+ * (objects.c). */
+int objects_load(struct standin *s, const char *dir);
 
 /* Answers GET PREFIX/v2/disbursements from s->disbursements. */
 enum MHD_Result disbursements_serve(struct MHD_Connection *c, struct standin *s,
                                     const char *url, const struct args *a);
+
+/* Answers GET PREFIX/v2/disputes/{id} from s->disputes. */
+enum MHD_Result dispute_serve(struct MHD_Connection *c, struct standin *s,
+                              const char *url, const char *id);
 
 #endif

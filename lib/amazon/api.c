@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/alloc.h"
+#include "core/date.h"
 #include "amazon/api.h"
 #include "core/banned.h"
 
@@ -142,11 +143,13 @@ sign_request(void *ctx, int64_t now, struct st_buf *headers, struct st_err *err)
     return rc;
 }
 
-/* st_api_get, also giving the 2xx status of the answer in *status. */
+/* st_api_get, also giving the HTTP status of the answer in *status (0
+ * when none came). */
 static int
 signed_get(struct st_api *api, const char *path,
            const struct st_sign_pair *params, size_t nparams,
-           struct st_buf *body, long *status, struct st_err *err)
+           struct st_buf *body, long *status, int keep_error_body,
+           struct st_err *err)
 {
     int rc = ST_ERR_NOMEM;
     struct st_buf url;
@@ -186,6 +189,7 @@ signed_get(struct st_api *api, const char *path,
     rc = st_http_do(api->http, api->env, &req, &resp, api->log, err);
     if (resp.date > 0)
         api->server_date = resp.date;
+    *status = resp.status; /* also of a refusal, for st_api_get_status */
     if (rc != 0) {
         /* Amazon echoes the string to sign it expected; show ours too. */
         if (strcmp(resp.reason_code, "InvalidRequestSignature") == 0 &&
@@ -200,9 +204,10 @@ signed_get(struct st_api *api, const char *path,
                         (int)nl, sc.sts.data,
                         nl < sc.sts.len ? sc.sts.data + nl + 1 : "");
         }
+        if (keep_error_body) /* what Amazon said, for the archive */
+            st_buf_add(body, resp.body.data, resp.body.len);
         goto out;
     }
-    *status = resp.status;
     st_buf_add(body, resp.body.data, resp.body.len);
     if ((rc = st_buf_error(body)) != 0)
         st_err_set(err, rc, "answer of '%s' too large", path);
@@ -221,7 +226,38 @@ st_api_get(struct st_api *api, const char *path,
 {
     long status;
 
-    return signed_get(api, path, params, nparams, body, &status, err);
+    return signed_get(api, path, params, nparams, body, &status, 0, err);
+}
+
+int
+st_api_get_status(struct st_api *api, const char *path,
+                  const struct st_sign_pair *params, size_t nparams,
+                  struct st_buf *body, long *status, struct st_err *err)
+{
+    return signed_get(api, path, params, nparams, body, status, 1, err);
+}
+
+int
+st_api_instant(const char *s, int64_t *epoch)
+{
+    char whole[32];
+    size_t n = strlen(s);
+    size_t cut = 19;
+
+    if (n > 19 && s[19] == '.') {
+        while (cut + 1 < n && s[cut + 1] >= '0' && s[cut + 1] <= '9')
+            cut++;
+        if (cut == 19 || n - cut - 1 + 19 >= sizeof(whole))
+            return -1;
+        memcpy(whole, s, 19);
+        memcpy(whole + 19, s + cut + 1, n - cut - 1);
+        n = 19 + n - cut - 1;
+    } else {
+        if (n >= sizeof(whole))
+            return -1;
+        memcpy(whole, s, n);
+    }
+    return st_datetime_parse(whole, n, epoch, NULL) == 0 ? 0 : -1;
 }
 
 /* A string member of obj, or "" (never NULL). */
@@ -552,8 +588,8 @@ document_url(struct st_api *api, const char *document_id, struct st_buf *url,
         int64_t delay;
 
         st_buf_reset(&body);
-        if ((rc = signed_get(api, path.data, NULL, 0, &body, &status, err)) !=
-            0)
+        if ((rc = signed_get(api, path.data, NULL, 0, &body, &status, 0,
+                             err)) != 0)
             goto out;
         if (status != 202)
             break;

@@ -151,4 +151,20 @@ int st_api_get(struct st_api *api, const char *path,
                const struct st_sign_pair *params, size_t nparams,
                struct st_buf *body, struct st_err *err);
 
+/*
+ * An instant as the API writes it, "2022-12-07T17:08:26.717Z" or without
+ * the fraction (dropped: seconds are enough), or with an offset, into
+ * *epoch. -1 when it is none of these.
+ */
+int st_api_instant(const char *s, int64_t *epoch);
+
+/*
+ * st_api_get, with the HTTP status of the answer in *status, also when it
+ * is an error (0 when no answer came), and then what the answer said in
+ * body: for a lookup, where 404 is an answer, not a failure.
+ */
+int st_api_get_status(struct st_api *api, const char *path,
+                      const struct st_sign_pair *params, size_t nparams,
+                      struct st_buf *body, long *status, struct st_err *err);
+
 #endif

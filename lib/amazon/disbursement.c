@@ -10,7 +10,6 @@
 #include "amazon/disbursement.h"
 #include "core/alloc.h"
 #include "core/currency.h"
-#include "core/date.h"
 #include "core/money.h"
 #include "core/banned.h"
 
@@ -40,35 +39,13 @@ field(json_t *o, const char *key, char *dst, size_t size, const char *name,
     return 0;
 }
 
-/*
- * transactionTime: "2022-12-07T17:08:26.717Z" (a fraction of a second is
- * dropped) or without the fraction, into d->time_epoch.
- */
+/* transactionTime, with or without a fraction, into d->time_epoch. */
 static int
 read_time(struct st_disbursement *d, const char *name, size_t i,
           struct st_err *err)
 {
-    char whole[32];
-    size_t n = strlen(d->time);
-    size_t cut = 19;
-
-    if (n > 19 && d->time[19] == '.') {
-        while (cut + 1 < n && d->time[cut + 1] >= '0' &&
-               d->time[cut + 1] <= '9')
-            cut++;
-        if (cut == 19 || n - cut - 1 + 19 >= sizeof(whole))
-            goto bad;
-        memcpy(whole, d->time, 19);
-        memcpy(whole + 19, d->time + cut + 1, n - cut - 1);
-        n = 19 + n - cut - 1;
-    } else {
-        if (n >= sizeof(whole))
-            goto bad;
-        memcpy(whole, d->time, n);
-    }
-    if (st_datetime_parse(whole, n, &d->time_epoch, NULL) == 0)
+    if (st_api_instant(d->time, &d->time_epoch) == 0)
         return 0;
-bad:
     return st_err_set(err, ST_ERR_DATA,
                       "%s: disbursement %zu: transactionTime '%.40s' is not "
                       "an ISO 8601 instant",

@@ -60,6 +60,7 @@ static const struct key keys[ST_CONFIG_NKEYS] = {
     {"http_max_attempts", INT(http_max_attempts, 1, 20), "5", NULL, 0, 0},
     {"first_date", STR(first_date), "", NULL, 0, 0},
     {"catchup_max_days", INT(catchup_max_days, 1, 3660), "30", NULL, 0, 0},
+    {"api_lookups_max", INT(api_lookups_max, 0, 100000), "500", NULL, 0, 0},
     {"fx_url", STR(fx_url),
      "https://data-api.ecb.europa.eu/service/data/EXR/D..EUR.SP00.A", NULL, 0,
      0},

@@ -32,7 +32,7 @@ struct st_tolerance {
     int64_t minor;
 };
 
-#define ST_CONFIG_NKEYS          24
+#define ST_CONFIG_NKEYS          25
 #define ST_CONFIG_MAX_TOLERANCES 64
 
 struct st_config {
@@ -59,6 +59,7 @@ struct st_config {
     int64_t http_max_attempts;
     char *first_date; /* YYYY-MM-DD or "": where catch-up starts */
     int64_t catchup_max_days;
+    int64_t api_lookups_max;
     char *fx_url; /* the ECB Data Portal's EXR series the rates come from */
 
     struct st_tolerance tolerances[ST_CONFIG_MAX_TOLERANCES];

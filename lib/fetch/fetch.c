@@ -295,9 +295,10 @@ from_api(struct fetch *f)
     st_log_msg(f->log, ST_LOG_INFO, "fetch",
                "%zu settlement reports created in the window (%d pages)",
                list.n, list.pages);
-    if ((rc = take_listed(f, &api, &list)) == 0)
-        rc = st_fetch_payouts(f->db, cfg, &api, f->date, since, until, f->log,
-                              f->err);
+    if ((rc = take_listed(f, &api, &list)) == 0 &&
+        (rc = st_fetch_payouts(f->db, cfg, &api, f->date, since, until, f->log,
+                               f->err)) == 0)
+        rc = st_fetch_lookups(f->db, cfg, &api, f->date, f->log, f->err);
 out:
     st_sign_key_free(key);
     st_api_reports_release(&list);

@@ -18,7 +18,8 @@
  * ST_ERR_PERM for a group- or world-accessible file).
  *
  * With the API, the payouts of the same window are asked of Get
- * Disbursements too (st_fetch_payouts), once per date.
+ * Disbursements too (st_fetch_payouts), and the open dispute cases of
+ * Get Dispute (st_fetch_lookups), once per date.
  *
  * Folder source: every *.csv of the folder, in name order; files that are
  * not settlement reports, or are another seller's, are skipped with a
@@ -78,5 +79,18 @@ int st_fetch_date(struct st_db *db, const struct st_config *cfg, int32_t date,
 int st_fetch_payouts(struct st_db *db, const struct st_config *cfg,
                      struct st_api *api, int32_t date, int64_t since,
                      int64_t until, struct st_log *log, struct st_err *err);
+
+/*
+ * The open dispute cases known on date (opened by then, no outcome, not
+ * resolved at Amazon), the most urgent first and at most
+ * cfg->api_lookups_max, each asked of Get Dispute: every answer archived,
+ * then the lookups (settle.api_lookup) and the cases' states
+ * (settle.dispute_status) recorded in one transaction. A date whose
+ * lookups are recorded is not asked again. A 404 is recorded as an answer
+ * (a warning); a refusal (401/403) is a warning and stops the asking.
+ */
+int st_fetch_lookups(struct st_db *db, const struct st_config *cfg,
+                     struct st_api *api, int32_t date, struct st_log *log,
+                     struct st_err *err);
 
 #endif

@@ -44,13 +44,9 @@ static int
 already(struct payouts *p, int *done)
 {
     const char *params[2] = {p->cfg->seller_id, p->date};
-    PGresult *res = NULL;
     int64_t n = 0;
-    int rc = st_db_query(p->db, PAGE_QUERY, 2, params, &res, p->err);
+    int rc = st_db_query_i64(p->db, PAGE_QUERY, 2, params, &n, p->err);
 
-    if (rc == 0)
-        rc = st_db_i64(res, 0, 0, PAGE_QUERY, &n, p->err);
-    PQclear(res);
     *done = n > 0;
     return rc;
 }

@@ -269,6 +269,23 @@ run_params(struct st_db *db, const char *sql, const char *what, int nparams,
 }
 
 int
+st_db_query_i64(struct st_db *db, const char *name, int nparams,
+                const char *const *params, int64_t *out, struct st_err *err)
+{
+    PGresult *res = NULL;
+    int rc = st_db_query(db, name, nparams, params, &res, err);
+
+    *out = 0;
+    if (rc == 0 && PQntuples(res) != 1)
+        rc = st_err_set(err, ST_ERR_INTERNAL, "%s: %d rows, want 1", name,
+                        PQntuples(res));
+    if (rc == 0)
+        rc = st_db_i64(res, 0, 0, name, out, err);
+    PQclear(res);
+    return rc;
+}
+
+int
 st_db_query_text(struct st_db *db, const char *sql, int nparams,
                  const char *const *params, PGresult **out, struct st_err *err)
 {

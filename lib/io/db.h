@@ -62,6 +62,15 @@ int st_db_exec(struct st_db *db, const char *sql, struct st_err *err);
 int st_db_query(struct st_db *db, const char *name, int nparams,
                 const char *const *params, PGresult **out, struct st_err *err);
 
+/*
+ * Runs the embedded query name, which answers one row, and reads its
+ * first column as an integer into *out (a count, a flag). Another number
+ * of rows is ST_ERR_INTERNAL naming the query.
+ */
+int st_db_query_i64(struct st_db *db, const char *name, int nparams,
+                    const char *const *params, int64_t *out,
+                    struct st_err *err);
+
 /* Like st_db_query, with the SQL text given directly. */
 int st_db_query_text(struct st_db *db, const char *sql, int nparams,
                      const char *const *params, PGresult **out,

@@ -321,9 +321,8 @@ read_summary(struct st_db *db, const char *const *params,
         out->exceptions += out->count[exception_status[k]];
     PQclear(res);
     res = NULL;
-    rc = st_db_query(db, DISPUTES_QUERY, 1, params, &res, err);
-    if (rc == 0)
-        rc = st_db_i64(res, 0, 0, DISPUTES_QUERY, &out->disputes_opened, err);
+    rc = st_db_query_i64(db, DISPUTES_QUERY, 1, params, &out->disputes_opened,
+                         err);
 out:
     PQclear(res);
     return rc;

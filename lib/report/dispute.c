@@ -13,7 +13,7 @@
 
 #define WORKLIST_QUERY "queries/select_dispute_worklist.sql"
 #define CLOSE_QUERY    "queries/insert_dispute_outcome.sql"
-#define DISPUTE_FIELDS 12
+#define DISPUTE_FIELDS 14
 #define COL_DAYS_LEFT  7 /* field indices, as in disputes_fields */
 
 int

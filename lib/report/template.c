@@ -172,6 +172,8 @@ static const struct st_template_field disputes_fields[] = {
     {"currency", ST_TYPE_TEXT},
     {"status", ST_TYPE_TEXT},
     {"note", ST_TYPE_TEXT},
+    {"amazon_state", ST_TYPE_TEXT},
+    {"resolution", ST_TYPE_TEXT},
 };
 
 /* Built in C (report/journal.c), not read from a query. */

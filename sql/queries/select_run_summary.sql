@@ -28,9 +28,7 @@ SELECT 'open_disputes', '', count(*)
   FROM settle.dispute d
  WHERE d.seller_id = $1
    AND d.opened_date <= $2::date
-   AND NOT EXISTS (SELECT 1 FROM settle.dispute_outcome o
-                    WHERE o.seller_id = d.seller_id
-                      AND o.case_id = d.case_id)
+   AND settle.dispute_open(d.seller_id, d.case_id, $2::date)
 UNION ALL
 SELECT 'last_success', '',
        coalesce(extract(epoch FROM max(reported_at))::bigint, 0)

@@ -30,7 +30,7 @@ ids=$(printf '%s\n' "$OUT" | sed 1d | cut -d, -f1 | tr '\n' ' ')
 # Every outcome counts for the worklist (P07 was lost on 2026-11-22).
 expect_match "open first by respond-by, then closed" "$ids" \
     "^P05-OLD-B1 P02-0000002-0000002-Z000001 P01-0000003-0000003-B000001 P06-WON-B1 P07-LATE-B1 $"
-expect_match "days left at D" "$OUT" "P05-OLD-B1,chargeback,,'=cmd\|x,2026-11-01T10:00:00Z,2026-11-12,estimated,-8,-7.00,USD,open,"
+expect_match "days left at D" "$OUT" "P05-OLD-B1,chargeback,,'=cmd\|x,2026-11-01T10:00:00Z,2026-11-12,estimated,-8,-7.00,USD,,,open,"
 expect_match "closed shows its outcome" "$OUT" "P07-LATE-B1,.*,lost,after the cutoff$"
 run "$SETTLE" disputes --open --date 2026-11-20
 expect_rc "--open exits 0" 0
@@ -42,7 +42,7 @@ ids=$(printf '%s\n' "$OUT" | sed 1d | cut -d, -f1 | tr '\n' ' ')
 expect_match "cases opened after D are left out" "$ids" "^P05-OLD-B1 $"
 run "$SETTLE" disputes --template-dir "$TOP/templates/de" --open --date 2026-11-20
 expect_match "German worklist" "$(printf '%s\n' "$OUT" | sed -n 2p)" \
-    "^2026-11-12;-8;P05-OLD-B1;chargeback;-7,00;USD;open;"
+    "^2026-11-12;-8;P05-OLD-B1;chargeback;-7,00;USD;;;open;"
 
 # --- close
 run "$SETTLE" disputes close
@@ -82,7 +82,7 @@ expect_match "next report shows the outcome" \
 run "$SETTLE" report --date 2026-11-20 --out "$T_TMP/o"
 expect_match "report of D is as of its cutoff" \
     "$(cat "$T_TMP/o/A1TESTSELLER/2026-11-20/disputes.csv")" \
-    "P02-0000002-0000002-Z000001,atoz_claim,,DE-2,2026-11-19T08:00:00Z,2026-11-26,estimated,6,-20.00,EUR,open,"
+    "P02-0000002-0000002-Z000001,atoz_claim,,DE-2,2026-11-19T08:00:00Z,2026-11-26,estimated,6,-20.00,EUR,,,open,"
 expect_same "report of D unchanged by later outcomes" \
     "$TOP/testdata/report/expected/disputes.csv" \
     "$T_TMP/o/A1TESTSELLER/2026-11-20/disputes.csv"

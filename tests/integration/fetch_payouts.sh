@@ -14,9 +14,8 @@ if ! fetch_setup; then
     exit
 fi
 
-R=$T_TMP/reports
-mkdir -p "$R"
-cp "$FX"/reports/*.csv "$R/"
+own_reports
+R=$STANDIN_REPORTS
 cat > "$R/disbursements.json" <<'JSON'
 {"disbursements": [
  {"sellerId": "A1TESTSELLER01", "settlementId": "7000000002",
@@ -33,7 +32,6 @@ cat > "$R/disbursements.json" <<'JSON'
   "currencyCode": "USD", "transactionTime": "2024-02-01T10:00:00Z"}
 ]}
 JSON
-export STANDIN_REPORTS=$R
 start_standin --page-cap 2 || fail "stand-in starts"
 
 run "$SETTLE" fetch --date 2024-03-05

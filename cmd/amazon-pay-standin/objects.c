@@ -1,13 +1,19 @@
 /*
- * disbursements.c: the stand-in's Get Disbursements (GET
- * PREFIX/v2/disbursements), from the folder's disbursements.json, a file
- * of the shape Amazon answers ({"disbursements": [...]}). A payout is
- * listed when its transactionTime falls in [startTime, endTime) (both
- * required, basic ISO 8601); pageSize 1..100 (default 10, at most
- * --page-cap); a nextToken
- * (opaque, with '+', '/' and '=' in it) comes with the other parameters
- * repeated. --deny-disbursements answers 403 UnauthorizedAccess, as
- * Amazon does for a key without the permission.
+ * objects.c: the stand-in's resources beyond the reports, each from a JSON
+ * file of the folder in the shape Amazon answers.
+ *
+ * Get Disbursements (GET PREFIX/v2/disbursements) from disbursements.json
+ * ({"disbursements": [...]}): a payout is listed when its transactionTime
+ * falls in [startTime, endTime) (both required, basic ISO 8601); pageSize
+ * 1..100 (default 10, at most --page-cap); a nextToken (opaque, with '+',
+ * '/' and '=' in it) comes with the other parameters repeated.
+ *
+ * Get Dispute (GET PREFIX/v2/disputes/{disputeId}) from disputes.json
+ * ({"disputes": [...]}): the object whose disputeId it is, else 404
+ * ResourceNotFound.
+ *
+ * --deny-disbursements and --deny-disputes answer 403 UnauthorizedAccess,
+ * as Amazon does for a key without the permission.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,27 +23,35 @@
 #include "standin.h"
 #include "core/banned.h"
 
-int
-disbursements_load(struct standin *s, const char *dir)
+/* dir/file into *out, a JSON object with the list key; none is fine. */
+static int
+load_json(const char *dir, const char *file, const char *key, json_t **out)
 {
     char path[4096];
     json_error_t jerr;
     FILE *f;
 
-    if (snprintf(path, sizeof(path), "%s/disbursements.json", dir) >=
-        (int)sizeof(path))
+    if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
         return -1;
     if ((f = fopen(path, "rb")) == NULL)
         return 0; /* none: an empty list */
-    s->disbursements = json_loadf(f, 0, &jerr);
+    *out = json_loadf(f, 0, &jerr);
     (void)fclose(f);
-    if (s->disbursements == NULL ||
-        !json_is_array(json_object_get(s->disbursements, "disbursements"))) {
+    if (*out == NULL || !json_is_array(json_object_get(*out, key))) {
         fprintf(stderr, "amazon-pay-standin: %s: %s\n", path,
-                s->disbursements == NULL ? jerr.text
-                                         : "no 'disbursements' list");
+                *out == NULL ? jerr.text : "no list of that name");
         return -1;
     }
+    return 0;
+}
+
+int
+objects_load(struct standin *s, const char *dir)
+{
+    if (load_json(dir, "disbursements.json", "disbursements",
+                  &s->disbursements) != 0 ||
+        load_json(dir, "disputes.json", "disputes", &s->disputes) != 0)
+        return -1;
     return 0;
 }
 
@@ -113,4 +127,25 @@ disbursements_serve(struct MHD_Connection *c, struct standin *s,
         json_object_set_new(root, "nextToken", json_string(next));
     }
     return send_json(c, s, "GET", url, 200, root);
+}
+
+enum MHD_Result
+dispute_serve(struct MHD_Connection *c, struct standin *s, const char *url,
+              const char *id)
+{
+    json_t *all = json_object_get(s->disputes, "disputes");
+    size_t i;
+
+    if (s->deny_disputes)
+        return send_error(c, s, "GET", url, 403, "UnauthorizedAccess",
+                          "the key may not read disputes");
+    for (i = 0; i < json_array_size(all); i++) {
+        json_t *o = json_array_get(all, i);
+        const char *d = json_string_value(json_object_get(o, "disputeId"));
+
+        if (d != NULL && strcmp(d, id) == 0)
+            return send_json(c, s, "GET", url, 200, json_incref(o));
+    }
+    return send_error(c, s, "GET", url, 404, "ResourceNotFound",
+                      "no such dispute");
 }

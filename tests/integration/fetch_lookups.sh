@@ -1,0 +1,122 @@
+#!/bin/sh
+# fetch_lookups.sh: Get Dispute for the open dispute cases with `settle
+# fetch --source api` against the stand-in: the open cases asked, most
+# urgent first, none with an outcome nor one opened later; a 404 recorded
+# as an answer, not fatal; every answer archived; a second fetch that
+# reads the archive; api_lookups_max; a key without the permission (403:
+# a warning); and the worklist with Amazon's confirmed deadline, its
+# state, and a case Amazon resolved gone from the open list.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/fetch_env.inc"
+
+if ! fetch_setup; then
+    fail "fetch test set-up"
+    finish
+    exit
+fi
+
+own_reports
+R=$STANDIN_REPORTS
+cat > "$R/disputes.json" <<'JSON'
+{"disputes": [
+ {"disputeId": "P01-0000001-0000001-B000001",
+  "chargeId": "P01-0000001-0000001-C000001", "disputeType": "Chargeback",
+  "disputeAmount": {"amount": "19.99", "currencyCode": "USD"},
+  "filingReason": "ProductNotReceived",
+  "statusDetails": {"state": "ActionRequired",
+                    "reasonCode": "MerchantResponseRequired"},
+  "merchantResponseDeadline": "2024-03-10T23:59:59.000Z"},
+ {"disputeId": "P01-0000002-0000002-B000002",
+  "chargeId": "P01-0000002-0000002-C000002", "disputeType": "Chargeback",
+  "statusDetails": {"state": "Resolved", "resolution": "BuyerWon",
+                    "reasonCode": "InvestigatorResolved"}}
+]}
+JSON
+q() { psql -X -q -At -d "$FETCH_DB" -v ON_ERROR_STOP=1 -c "$1"; }
+q "INSERT INTO settle.dispute (seller_id, case_id, kind, order_reference,
+       opened_date, posted_at, respond_by, currency, minor_units, amount)
+   VALUES
+   ('A1TESTSELLER01', 'P01-0000001-0000001-B000001', 'chargeback', 'O-1',
+    '2024-03-01', '2024-03-01T10:00:00Z', '2024-03-12', 'USD', 2, -1999),
+   ('A1TESTSELLER01', 'P01-0000002-0000002-B000002', 'chargeback', 'O-2',
+    '2024-03-02', '2024-03-02T10:00:00Z', '2024-03-13', 'USD', 2, -500),
+   ('A1TESTSELLER01', 'P01-0000003-0000003-B000003', 'chargeback', 'O-3',
+    '2024-03-03', '2024-03-03T10:00:00Z', '2024-03-14', 'USD', 2, -700),
+   ('A1TESTSELLER01', 'P01-0000004-0000004-B000004', 'chargeback', 'O-4',
+    '2024-03-01', '2024-03-01T10:00:00Z', '2024-03-11', 'USD', 2, -100),
+   ('A1TESTSELLER01', 'P01-0000005-0000005-B000005', 'chargeback', 'O-5',
+    '2024-03-09', '2024-03-09T10:00:00Z', '2024-03-20', 'USD', 2, -100);
+   INSERT INTO settle.dispute_outcome (seller_id, case_id, outcome)
+   VALUES ('A1TESTSELLER01', 'P01-0000004-0000004-B000004', 'won')"
+start_standin || fail "stand-in starts"
+
+run "$SETTLE" fetch --date 2024-03-05
+expect_rc "fetch with dispute lookups exits 0" 0
+asked=$(grep 'v2/disputes/' "$T_TMP/standin.log" | sed 's|.*/disputes/||' |
+    tr '\n' ' ')
+expect_match "the three open cases of the date asked, most urgent first" \
+    "$asked" \
+    "^P01-0000001-0000001-B000001 200 P01-0000002-0000002-B000002 200 P01-0000003-0000003-B000003 404 $"
+expect_match "the unknown case is a warning" "$ERR" \
+    "warn.*Amazon does not know case 'P01-0000003-0000003-B000003' \\(404\\)"
+expect_match "each answer recorded with its status" \
+    "$(q "SELECT string_agg(right(object_id, 1) || ':' || http_status, ' '
+          ORDER BY object_id) FROM settle.api_lookup")" "^1:200 2:200 3:404$"
+n=0
+for h in $(q "SELECT sha256 FROM settle.api_lookup"); do
+    f=$T_TMP/archive/sha256/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-)
+    [ -f "$f" ] && [ "$(sha256sum "$f" | cut -c1-64)" = "$h" ] && n=$((n + 1))
+done
+expect_match "each answer archived under its SHA-256" "$n" "^3$"
+expect_match "the states Amazon gave" \
+    "$(q "SELECT string_agg(right(case_id, 1) || ':' || state || ':' ||
+          coalesce(resolution, '-') || ':' || coalesce(to_char(deadline
+          AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '-'), ' '
+          ORDER BY case_id) FROM settle.dispute_status")" \
+    "^1:ActionRequired:-:2024-03-10 23:59 2:Resolved:BuyerWon:-$"
+
+run "$SETTLE" fetch --date 2024-03-05
+expect_match "a second fetch does not ask again" \
+    "$(grep -c 'v2/disputes/' "$T_TMP/standin.log")" "^3$"
+
+# The worklist: the confirmed deadline and Amazon's state; the resolved
+# case leaves the open list by itself.
+run "$SETTLE" disputes --open --date 2024-03-05
+expect_rc "the worklist exits 0" 0
+expect_match "the confirmed deadline and Amazon's state" "$OUT" \
+    "P01-0000001-0000001-B000001,chargeback,,O-1,2024-03-01T10:00:00Z,2024-03-10,confirmed,5,-19.99,USD,ActionRequired,,open,"
+expect_match "a case Amazon does not know keeps its estimate" "$OUT" \
+    "P01-0000003-0000003-B000003,.*,2024-03-14,estimated,9,"
+if printf '%s\n' "$OUT" | grep -q 'B000002'; then
+    fail "the resolved case is not open" "$OUT"
+else
+    ok "the resolved case is not open"
+fi
+run "$SETTLE" disputes --date 2024-03-05
+expect_match "it is listed as resolved, with the resolution" "$OUT" \
+    "P01-0000002-0000002-B000002,.*,Resolved,BuyerWon,resolved,"
+run "$SETTLE" disputes --open --date 2024-03-04
+expect_match "an earlier date still shows it open (as known then)" "$OUT" \
+    "P01-0000002-0000002-B000002,.*,2024-03-13,estimated,.*,open,"
+
+# api_lookups_max: the most urgent only; the resolved case is not asked.
+export SETTLE_API_LOOKUPS_MAX=1
+run "$SETTLE" fetch --date 2024-03-06
+expect_rc "fetch with api_lookups_max = 1 exits 0" 0
+expect_match "asks only the most urgent open case" \
+    "$(grep 'v2/disputes/' "$T_TMP/standin.log" | sed -n '4,$p' |
+        sed 's|.*/disputes/||' | tr '\n' ' ')" \
+    "^P01-0000001-0000001-B000001 200 $"
+unset SETTLE_API_LOOKUPS_MAX
+
+# A key without the permission: a warning, the night goes on.
+start_standin --deny-disputes || fail "stand-in starts"
+run "$SETTLE" fetch --date 2024-03-07
+expect_rc "fetch with Get Dispute refused exits 0" 0
+expect_match "warning that the lookups were refused" "$ERR" \
+    "warn.*Get Dispute refused.*HTTP 403"
+expect_match "nothing recorded for that date" \
+    "$(q "SELECT count(*) FROM settle.api_lookup
+          WHERE business_date = '2024-03-07'")" "^0$"
+
+finish
