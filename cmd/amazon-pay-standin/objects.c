@@ -8,11 +8,12 @@
  * 1..100 (default 10, at most --page-cap); a nextToken (opaque, with '+',
  * '/' and '=' in it) comes with the other parameters repeated.
  *
- * Get Dispute (GET PREFIX/v2/disputes/{disputeId}) from disputes.json
- * ({"disputes": [...]}): the object whose disputeId it is, else 404
- * ResourceNotFound.
+ * Get Dispute, Get Charge and Get Refund (GET PREFIX/v2/disputes/{id},
+ * /charges/{id}, /refunds/{id}) from disputes.json, charges.json and
+ * refunds.json ({"disputes": [...]} and so on): the object whose
+ * disputeId, chargeId or refundId it is, else 404 ResourceNotFound.
  *
- * --deny-disbursements and --deny-disputes answer 403 UnauthorizedAccess,
+ * --deny-disbursements and --deny-lookups answer 403 UnauthorizedAccess,
  * as Amazon does for a key without the permission.
  */
 #include <stdio.h>
@@ -50,7 +51,9 @@ objects_load(struct standin *s, const char *dir)
 {
     if (load_json(dir, "disbursements.json", "disbursements",
                   &s->disbursements) != 0 ||
-        load_json(dir, "disputes.json", "disputes", &s->disputes) != 0)
+        load_json(dir, "disputes.json", "disputes", &s->disputes) != 0 ||
+        load_json(dir, "charges.json", "charges", &s->charges) != 0 ||
+        load_json(dir, "refunds.json", "refunds", &s->refunds) != 0)
         return -1;
     return 0;
 }
@@ -130,22 +133,43 @@ disbursements_serve(struct MHD_Connection *c, struct standin *s,
 }
 
 enum MHD_Result
-dispute_serve(struct MHD_Connection *c, struct standin *s, const char *url,
-              const char *id)
+object_serve(struct MHD_Connection *c, struct standin *s, const char *url,
+             const char *rest)
 {
-    json_t *all = json_object_get(s->disputes, "disputes");
+    static const struct {
+        const char *prefix; /* of rest */
+        const char *list;
+        const char *id_field;
+    } kinds[] = {
+        {"/disputes/", "disputes", "disputeId"},
+        {"/charges/", "charges", "chargeId"},
+        {"/refunds/", "refunds", "refundId"},
+    };
+    json_t *files[3] = {s->disputes, s->charges, s->refunds};
+    json_t *all;
+    const char *id;
+    size_t k;
     size_t i;
 
-    if (s->deny_disputes)
+    for (k = 0; k < 3; k++)
+        if (strncmp(rest, kinds[k].prefix, strlen(kinds[k].prefix)) == 0)
+            break;
+    if (k == 3)
+        return send_error(c, s, "GET", url, 404, "ResourceNotFound",
+                          "no such resource");
+    if (s->deny_lookups)
         return send_error(c, s, "GET", url, 403, "UnauthorizedAccess",
-                          "the key may not read disputes");
+                          "the key may not read this object");
+    id = rest + strlen(kinds[k].prefix);
+    all = json_object_get(files[k], kinds[k].list);
     for (i = 0; i < json_array_size(all); i++) {
         json_t *o = json_array_get(all, i);
-        const char *d = json_string_value(json_object_get(o, "disputeId"));
+        const char *v =
+            json_string_value(json_object_get(o, kinds[k].id_field));
 
-        if (d != NULL && strcmp(d, id) == 0)
+        if (v != NULL && strcmp(v, id) == 0)
             return send_json(c, s, "GET", url, 200, json_incref(o));
     }
     return send_error(c, s, "GET", url, 404, "ResourceNotFound",
-                      "no such dispute");
+                      "no such object");
 }

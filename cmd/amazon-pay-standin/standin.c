@@ -3,8 +3,8 @@
  * end-to-end tests and the demo (README, "What the demo shows").
  *
  * It serves every settlement report (*.csv) of a folder, and the payouts
- * and dispute cases of its disbursements.json and disputes.json
- * (objects.c): GET
+ * and objects of its disbursements.json, disputes.json, charges.json and
+ * refunds.json (objects.c): GET
  * PREFIX/v2/reports (filters reportTypes, processingStatuses, createdSince,
  * createdUntil; pageSize 1..100, default 10; an opaque nextToken that must
  * come alone, as Amazon's documentation demands), PREFIX/v2/reports/{id},
@@ -92,8 +92,9 @@ usage(FILE *out)
             "\n"
             "A local stand-in of the Amazon Pay Reports API v2 on 127.0.0.1,\n"
             "serving the settlement reports (*.csv) of DIR, the payouts of\n"
-            "DIR/disbursements.json (Get Disbursements) and the cases of\n"
-            "DIR/disputes.json (Get Dispute) when they exist, and\n"
+            "DIR/disbursements.json (Get Disbursements) and the objects of\n"
+            "DIR/disputes.json, charges.json and refunds.json (Get Dispute,\n"
+            "Get Charge, Get Refund) when they exist, and\n"
             "checking every request's signature against the public key FILE.\n"
             "\n"
             "options:\n"
@@ -130,7 +131,8 @@ usage(FILE *out)
             "                      with no body (default: 404 No results)\n"
             "  --deny-disbursements  answer Get Disbursements 403, as for a\n"
             "                      key without that permission\n"
-            "  --deny-disputes     answer Get Dispute 403 in the same way\n"
+            "  --deny-lookups      answer Get Dispute, Get Charge and Get\n"
+            "                      Refund 403 in the same way\n"
             "  --record DIR        write each verified request's string to\n"
             "                      sign and signature to DIR/N.sts, DIR/N.sig\n"
             "  --log FILE          one line per request: method, URL, "
@@ -799,8 +801,10 @@ route(struct MHD_Connection *c, struct standin *s, const char *method,
         return get_document(c, s, url, rest + 18);
     if (strcmp(rest, "/disbursements") == 0)
         return disbursements_serve(c, s, url, a);
-    if (strncmp(rest, "/disputes/", 10) == 0)
-        return dispute_serve(c, s, url, rest + 10);
+    if (strncmp(rest, "/disputes/", 10) == 0 ||
+        strncmp(rest, "/charges/", 9) == 0 ||
+        strncmp(rest, "/refunds/", 9) == 0)
+        return object_serve(c, s, url, rest);
     return send_error(c, s, method, url, 404, "ResourceNotFound",
                       "no such resource");
 }
@@ -1013,7 +1017,7 @@ static const struct option long_opts[] = {
     {"fx-empty-200", no_argument, NULL, 'E'},
     {"record", required_argument, NULL, 'R'},
     {"deny-disbursements", no_argument, NULL, 'Y'},
-    {"deny-disputes", no_argument, NULL, 'Q'},
+    {"deny-lookups", no_argument, NULL, 'Q'},
     {"log", required_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -1056,7 +1060,7 @@ other_opt(int c, struct standin *s, struct standin_args *a)
         s->deny_disbursements = 1;
         break;
     case 'Q':
-        s->deny_disputes = 1;
+        s->deny_lookups = 1;
         break;
     case 'l':
         s->log = fopen(optarg, "a");
@@ -1191,6 +1195,8 @@ release(struct standin *s)
     ecb_release(s);
     json_decref(s->disbursements);
     json_decref(s->disputes);
+    json_decref(s->charges);
+    json_decref(s->refunds);
     st_sign_key_free(s->pub);
     pthread_mutex_destroy(&s->lock);
 }

@@ -76,8 +76,10 @@ struct standin {
     struct ecb ecb;
     json_t *disbursements;  /* disbursements.json of the folder, or NULL */
     json_t *disputes;       /* disputes.json of the folder, or NULL */
+    json_t *charges;        /* charges.json */
+    json_t *refunds;        /* refunds.json */
     int deny_disbursements; /* --deny-disbursements: 403 */
-    int deny_disputes;      /* --deny-disputes: 403 */
+    int deny_lookups;       /* --deny-lookups: 403 for the three below */
 };
 
 /* Query arguments of one request, decoded by libmicrohttpd. */
@@ -122,16 +124,17 @@ enum MHD_Result send_error(struct MHD_Connection *c, struct standin *s,
 void basic_time(int64_t t, char *out);
 int64_t parse_basic(const char *s);
 
-/* Loads dir/disbursements.json and dir/disputes.json, those there are
- * (objects.c). */
+/* Loads dir/disbursements.json, disputes.json, charges.json and
+ * refunds.json, those there are (objects.c). */
 int objects_load(struct standin *s, const char *dir);
 
 /* Answers GET PREFIX/v2/disbursements from s->disbursements. */
 enum MHD_Result disbursements_serve(struct MHD_Connection *c, struct standin *s,
                                     const char *url, const struct args *a);
 
-/* Answers GET PREFIX/v2/disputes/{id} from s->disputes. */
-enum MHD_Result dispute_serve(struct MHD_Connection *c, struct standin *s,
-                              const char *url, const char *id);
+/* Answers GET PREFIX/v2/disputes/{id}, /charges/{id} and /refunds/{id}
+ * (rest: what follows PREFIX/v2) from the folder's JSON files. */
+enum MHD_Result object_serve(struct MHD_Connection *c, struct standin *s,
+                             const char *url, const char *rest);
 
 #endif

@@ -18,8 +18,8 @@
  * ST_ERR_PERM for a group- or world-accessible file).
  *
  * With the API, the payouts of the same window are asked of Get
- * Disbursements too (st_fetch_payouts), and the open dispute cases of
- * Get Dispute (st_fetch_lookups), once per date.
+ * Disbursements too (st_fetch_payouts), and the open dispute cases,
+ * charges and refunds one by one (st_fetch_lookups), once per date.
  *
  * Folder source: every *.csv of the folder, in name order; files that are
  * not settlement reports, or are another seller's, are skipped with a
@@ -81,13 +81,17 @@ int st_fetch_payouts(struct st_db *db, const struct st_config *cfg,
                      int64_t until, struct st_log *log, struct st_err *err);
 
 /*
- * The open dispute cases known on date (opened by then, no outcome, not
- * resolved at Amazon), the most urgent first and at most
- * cfg->api_lookups_max, each asked of Get Dispute: every answer archived,
- * then the lookups (settle.api_lookup) and the cases' states
- * (settle.dispute_status) recorded in one transaction. A date whose
- * lookups are recorded is not asked again. A 404 is recorded as an answer
- * (a warning); a refusal (401/403) is a warning and stops the asking.
+ * The objects of date asked of Amazon one by one, at most
+ * cfg->api_lookups_max together: first the open dispute cases (opened by
+ * then, no outcome, not resolved at Amazon), the most urgent first (Get
+ * Dispute); then the charges and refunds of the ledger entries that the
+ * latest reconciled date before left in transit or missing in settlement
+ * (Get Charge, Get Refund). Every answer is archived, then the lookups
+ * (settle.api_lookup) and the states (settle.dispute_status,
+ * settle.charge_status) recorded in one transaction per kind. A date whose
+ * lookups of a kind are recorded is not asked again. A 404 is recorded as
+ * an answer (a warning); a refusal (401/403) is a warning and stops that
+ * kind's asking.
  */
 int st_fetch_lookups(struct st_db *db, const struct st_config *cfg,
                      struct st_api *api, int32_t date, struct st_log *log,

@@ -1,12 +1,15 @@
 /*
- * lookups.c: the open dispute cases of a business date asked of Get
- * Dispute one by one (fetch/fetch.h): every answer archived, then the
- * lookups and the cases' states recorded in one transaction.
+ * lookups.c: the objects of a business date asked of Amazon one by one
+ * (fetch/fetch.h): first the open dispute cases (Get Dispute), then the
+ * charges and refunds of the ledger entries no settlement explains yet
+ * (Get Charge, Get Refund), within api_lookups_max together. Each pass
+ * archives every answer, then records its lookups and the objects' states
+ * in one transaction.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "amazon/dispute.h"
+#include "amazon/lookup.h"
 #include "core/alloc.h"
 #include "core/date.h"
 #include "fetch/fetch.h"
@@ -15,62 +18,66 @@
 #include "core/banned.h"
 
 #define ANSWER_MAX ((size_t)1024 * 1024)
-#define CASES      "queries/select_lookup_disputes.sql"
 #define DONE       "queries/select_lookups_done.sql"
 
-/* One case asked: the answer's status and hash, and what it said. */
+/* One object asked: the answer's status and hash, and what it said. */
 struct asked {
-    const char *id; /* borrowed from the cases' result */
+    const char *id; /* borrowed from the candidates' result */
+    enum st_lookup_kind kind;
     long status;
     char hex[ST_SHA256_HEX_LEN + 1];
-    struct st_api_dispute d;
+    struct st_api_object o;
+};
+
+/* One pass: its candidates' query and what it already recorded. */
+struct pass {
+    const char *query;
+    const char *resources; /* a text[] literal for DONE */
+    const char *what;      /* for messages */
+};
+
+static const struct pass passes[] = {
+    {"queries/select_lookup_disputes.sql", "{dispute}", "dispute cases"},
+    {"queries/select_lookup_charges.sql", "{charge,refund}",
+     "charges and refunds"},
 };
 
 struct lookups {
     struct st_db *db;
     const struct st_config *cfg;
+    struct st_api *api;
     struct st_log *log;
     struct st_err *err;
     char date[ST_DATE_LEN + 1];
+    int64_t left; /* of api_lookups_max */
     struct asked *a;
     size_t n;
 };
 
-/* 1 in *done when the date's lookups are recorded. */
-static int
-already(struct lookups *l, int *done)
-{
-    const char *params[3] = {l->cfg->seller_id, l->date, "dispute"};
-    int64_t n = 0;
-    int rc = st_db_query_i64(l->db, DONE, 3, params, &n, l->err);
-
-    *done = n > 0;
-    return rc;
-}
-
 /*
- * Asks for case a->id: 200 is read, 404 kept as the answer it is; either
- * is archived. A refusal (401/403) sets *denied.
+ * Asks for a->id: 200 is read, 404 kept as the answer it is; either is
+ * archived. A refusal (401/403) sets *denied.
  */
 static int
-ask_one(struct lookups *l, struct st_api *api, struct asked *a, int *denied)
+ask_one(struct lookups *l, struct asked *a, int *denied)
 {
+    const char *what = st_lookup_resource(a->kind);
     struct st_buf body;
-    char name[ST_DISPUTE_TEXT_MAX + 24];
+    char name[ST_LOOKUP_TEXT_MAX + 24];
     int rc;
 
     st_buf_init(&body, ANSWER_MAX);
-    rc = st_api_get_dispute(api, a->id, &body, &a->status, l->err);
+    rc = st_api_lookup(l->api, a->kind, a->id, &body, &a->status, l->err);
     if (rc == ST_ERR_PERM) {
         *denied = 1;
     } else if (rc != 0 && a->status == 404) {
         st_log_msg(l->log, ST_LOG_WARN, "fetch",
-                   "Get Dispute: Amazon does not know case '%s' (404)", a->id);
+                   "Amazon does not know %s '%s' (404)", what, a->id);
         st_err_clear(l->err);
         rc = 0;
     } else if (rc == 0) {
-        (void)snprintf(name, sizeof(name), "Get Dispute %s", a->id);
-        rc = st_dispute_parse(body.data, body.len, name, &a->d, l->err);
+        (void)snprintf(name, sizeof(name), "Get %s %s", what, a->id);
+        rc = st_lookup_parse(a->kind, body.data, body.len, name, &a->o, l->err);
     }
     if (rc == 0 && !*denied)
         rc = st_archive_store(l->cfg->archive_dir, body.data, body.len, a->hex,
@@ -79,7 +86,30 @@ ask_one(struct lookups *l, struct st_api *api, struct asked *a, int *denied)
     return rc;
 }
 
-/* The lookups and the states, in one transaction. */
+/* The state an answer of 200 gave, into settle.dispute_status or
+ * settle.charge_status. */
+static int
+record_state(struct lookups *l, const struct asked *a)
+{
+    const struct st_api_object *o = &a->o;
+    const char *v[7] = {l->cfg->seller_id, a->id, l->date};
+
+    if (a->kind == ST_LOOKUP_DISPUTE) {
+        v[3] = o->state;
+        v[4] = o->resolution[0] != '\0' ? o->resolution : NULL;
+        v[5] = o->reason_code[0] != '\0' ? o->reason_code : NULL;
+        v[6] = o->deadline[0] != '\0' ? o->deadline : NULL;
+        return st_db_query(l->db, "queries/insert_dispute_status.sql", 7, v,
+                           NULL, l->err);
+    }
+    v[3] = st_lookup_resource(a->kind);
+    v[4] = o->state;
+    v[5] = o->reason_code[0] != '\0' ? o->reason_code : NULL;
+    return st_db_query(l->db, "queries/insert_charge_status.sql", 6, v, NULL,
+                       l->err);
+}
+
+/* The pass's lookups and states, in one transaction. */
 static int
 record(struct lookups *l)
 {
@@ -89,22 +119,18 @@ record(struct lookups *l)
     for (i = 0; rc == 0 && i < l->n; i++) {
         const struct asked *a = &l->a[i];
         char status[16];
-        const char *v[7] = {
-            l->cfg->seller_id, l->date, "dispute", a->id, status, a->hex, NULL};
+        const char *v[6] = {l->cfg->seller_id,
+                            l->date,
+                            st_lookup_resource(a->kind),
+                            a->id,
+                            status,
+                            a->hex};
 
         (void)snprintf(status, sizeof(status), "%ld", a->status);
         rc = st_db_query(l->db, "queries/insert_api_lookup.sql", 6, v, NULL,
                          l->err);
-        if (rc != 0 || a->status != 200)
-            continue;
-        v[1] = a->id;
-        v[2] = l->date;
-        v[3] = a->d.state;
-        v[4] = a->d.resolution[0] != '\0' ? a->d.resolution : NULL;
-        v[5] = a->d.reason_code[0] != '\0' ? a->d.reason_code : NULL;
-        v[6] = a->d.deadline[0] != '\0' ? a->d.deadline : NULL;
-        rc = st_db_query(l->db, "queries/insert_dispute_status.sql", 7, v, NULL,
-                         l->err);
+        if (rc == 0 && a->status == 200)
+            rc = record_state(l, a);
     }
     if (rc == 0)
         return st_db_commit(l->db, l->err);
@@ -112,33 +138,80 @@ record(struct lookups *l)
     return rc;
 }
 
-/* Asks each case of res; a refusal stops the asking with a warning. */
+/* The kind of a candidate's resource column. */
+static enum st_lookup_kind
+kind_of(const char *resource)
+{
+    return strcmp(resource, "dispute") == 0  ? ST_LOOKUP_DISPUTE
+           : strcmp(resource, "refund") == 0 ? ST_LOOKUP_REFUND
+                                             : ST_LOOKUP_CHARGE;
+}
+
+/* Asks each candidate of res; a refusal stops the pass with a warning. */
 static int
-ask_all(struct lookups *l, struct st_api *api, const PGresult *res)
+ask_all(struct lookups *l, const struct pass *p, const PGresult *res)
 {
     int denied = 0;
     int rc = 0;
     int r;
 
+    l->n = 0;
     l->a = st_calloc((size_t)PQntuples(res) + 1, sizeof(*l->a));
     if (l->a == NULL)
         return st_err_set(l->err, ST_ERR_NOMEM, "out of memory");
     for (r = 0; rc == 0 && !denied && r < PQntuples(res); r++) {
-        l->a[l->n].id = st_db_text(res, r, 0);
-        if ((rc = ask_one(l, api, &l->a[l->n], &denied)) == 0 && !denied)
+        struct asked *a = &l->a[l->n];
+
+        a->id = st_db_text(res, r, 0);
+        a->kind = kind_of(st_db_text(res, r, 1));
+        if ((rc = ask_one(l, a, &denied)) == 0 && !denied)
             l->n++;
     }
     if (denied) {
         st_log_msg(l->log, ST_LOG_WARN, "fetch",
-                   "Get Dispute refused (%s): the worklist keeps its "
-                   "estimated deadlines; give the key that permission",
-                   l->err != NULL ? l->err->msg : "?");
+                   "Amazon refused the lookup of %s (%s): the night goes on "
+                   "without them; give the key that permission",
+                   p->what, l->err != NULL ? l->err->msg : "?");
         st_err_clear(l->err);
         rc = 0;
     }
     if (rc == 0 && l->n > 0 && (rc = record(l)) == 0)
+        st_log_msg(l->log, ST_LOG_INFO, "fetch", "%zu %s asked of Amazon", l->n,
+                   p->what);
+    l->left -= (int64_t)l->n;
+    st_free(l->a);
+    l->a = NULL;
+    return rc;
+}
+
+/* One pass, unless the date's lookups of its resources are recorded. */
+static int
+run_pass(struct lookups *l, const struct pass *p)
+{
+    const char *done_params[3] = {l->cfg->seller_id, l->date, p->resources};
+    const char *params[3];
+    PGresult *res = NULL;
+    char limit[24];
+    int64_t done = 0;
+    int rc;
+
+    if ((rc = st_db_query_i64(l->db, DONE, 3, done_params, &done, l->err)) != 0)
+        return rc;
+    if (done > 0) {
         st_log_msg(l->log, ST_LOG_INFO, "fetch",
-                   "%zu dispute cases asked of Get Dispute", l->n);
+                   "the %s of %s are archived: not asked again", p->what,
+                   l->date);
+        return 0;
+    }
+    if (l->left <= 0)
+        return 0;
+    (void)snprintf(limit, sizeof(limit), "%lld", (long long)l->left);
+    params[0] = l->cfg->seller_id;
+    params[1] = l->date;
+    params[2] = limit;
+    if ((rc = st_db_query(l->db, p->query, 3, params, &res, l->err)) == 0)
+        rc = ask_all(l, p, res);
+    PQclear(res);
     return rc;
 }
 
@@ -148,36 +221,18 @@ st_fetch_lookups(struct st_db *db, const struct st_config *cfg,
                  struct st_err *err)
 {
     struct lookups l;
-    PGresult *res = NULL;
-    char limit[24];
-    const char *params[3];
-    int done = 0;
-    int rc;
+    size_t k;
+    int rc = 0;
 
     memset(&l, 0, sizeof(l));
     l.db = db;
     l.cfg = cfg;
+    l.api = api;
     l.log = log;
     l.err = err;
+    l.left = cfg->api_lookups_max;
     st_date_format(date, l.date);
-    if (cfg->api_lookups_max == 0)
-        return 0;
-    (void)snprintf(limit, sizeof(limit), "%lld",
-                   (long long)cfg->api_lookups_max);
-    params[0] = cfg->seller_id;
-    params[1] = l.date;
-    params[2] = limit;
-    if ((rc = already(&l, &done)) != 0 || done) {
-        if (rc == 0)
-            st_log_msg(log, ST_LOG_INFO, "fetch",
-                       "the dispute lookups of %s are archived: not asked "
-                       "again",
-                       l.date);
-        return rc;
-    }
-    if ((rc = st_db_query(db, CASES, 3, params, &res, err)) == 0)
-        rc = ask_all(&l, api, res);
-    PQclear(res);
-    st_free(l.a);
+    for (k = 0; rc == 0 && k < sizeof(passes) / sizeof(passes[0]); k++)
+        rc = run_pass(&l, &passes[k]);
     return rc;
 }

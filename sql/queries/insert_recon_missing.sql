@@ -7,7 +7,10 @@
 -- unsettled_grace_days, else missing_in_settlement. An entry that split
 -- shipments settled in part is listed with what is left of it. booked_at
 -- is the entry's, age_days its age in days on the date; due_date the
--- first date on which an entry in transit is missing.
+-- first date on which an entry in transit is missing. When Get Charge or
+-- Get Refund described the entry's transaction on the date or before
+-- (settle.charge_status, 014_charge_lookups.sql), the reason says what
+-- Amazon said ("charge declined at Amazon", "capture still initiated").
 -- The fee test is two semi-joins at the top of their queries, never an IN
 -- under OR: a subquery under OR runs as a hashed subplan only while the
 -- window's lines fit in work_mem, and past that once per entry, which at
@@ -71,9 +74,32 @@ SELECT $1::text, $2::date,
                     || round(e.settled_before::numeric / e.scale,
                              e.minor_units)::text
                     || ' settled by split shipments)'
-               ELSE '' END,
+               ELSE '' END
+       || coalesce('; Amazon: '
+                   || CASE c.state
+                      WHEN 'Declined' THEN c.resource || ' declined at Amazon'
+                      WHEN 'Canceled' THEN 'charge canceled at Amazon'
+                      WHEN 'CaptureInitiated' THEN 'capture still initiated'
+                      WHEN 'AuthorizationInitiated'
+                          THEN 'authorization still initiated'
+                      WHEN 'Authorized' THEN 'authorized, not captured'
+                      WHEN 'Captured'
+                          THEN 'captured, its settlement still to come'
+                      WHEN 'RefundInitiated' THEN 'refund still initiated'
+                      WHEN 'Refunded'
+                          THEN 'refunded, its settlement still to come'
+                      ELSE c.resource || ' ' || c.state END
+                   || coalesce(' (' || c.reason_code || ')', ''), ''),
        e.booked_at, $2::date - e.booked_date, e.booked_date + $4::integer
 FROM rc_le e
+LEFT JOIN LATERAL (
+     SELECT s.resource, s.state, s.reason_code
+       FROM settle.charge_status s
+      WHERE s.seller_id = $1::text
+        AND s.object_id = e.ptxn
+        AND s.business_date <= $2::date
+      ORDER BY s.business_date DESC
+      LIMIT 1) c ON true
 WHERE e.booked_date < $2::date
   AND e.booked_date >= $2::date - $3::integer
   AND NOT EXISTS (SELECT 1 FROM rc_used u WHERE u.entry_id = e.entry_id)

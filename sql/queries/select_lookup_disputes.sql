@@ -5,7 +5,7 @@
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 limit          integer (api_lookups_max)
-SELECT d.case_id
+SELECT d.case_id AS object_id, 'dispute' AS resource
   FROM settle.dispute d
  WHERE d.seller_id = $1::text
    AND d.opened_date <= $2::date

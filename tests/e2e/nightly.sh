@@ -89,6 +89,16 @@ for d in 2026-03-02 2026-03-03 2026-03-04; do
 done
 st=$(psql -d settle_e2e_a -tAc "select string_agg(status, ',' order by business_date) from settle.run")
 expect_match "settle.run records every date as reported" "$st" "^reported,reported,reported$"
+# Get Charge: GL-104201, missing since 03-02, is looked up on 03-03's
+# fetch; from then on its reason says Amazon declined the charge.
+expect_match "the reason names the charge's state from 03-03 on" \
+    "$(grep GL-104201 "$T_TMP/a/out/$seller/2026-03-03/exceptions.csv")" \
+    "no settlement explains it; Amazon: charge declined at Amazon \\(ProcessingFailure\\)"
+if grep GL-104201 "$T_TMP/a/out/$seller/2026-03-02/exceptions.csv" | grep -q Amazon:; then
+    fail "not on 03-02, before it was asked"
+else
+    ok "not on 03-02, before it was asked"
+fi
 # Get Disbursements: the demo's six payouts, each with its settlement.
 po=$(psql -d settle_e2e_a -tAc "select string_agg(settlement_id || ':' || amount || ' ' || currency, ',' order by settlement_id) from settle.disbursement")
 expect_match "the six payouts asked of Get Disbursements" "$po" \

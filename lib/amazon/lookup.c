@@ -1,12 +1,13 @@
 /*
- * dispute.c: Get Dispute asked and read (amazon/dispute.h).
+ * lookup.c: Get Dispute, Get Charge and Get Refund asked and read
+ * (amazon/lookup.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "amazon/dispute.h"
+#include "amazon/lookup.h"
 #include "core/date.h"
 #include "core/num.h"
 #include "core/banned.h"
@@ -29,7 +30,7 @@ text(json_t *o, const char *key, char *dst, size_t size, const char *name,
 
 /* merchantResponseDeadline: ISO 8601 or epoch seconds, into d->deadline. */
 static int
-deadline(json_t *v, struct st_api_dispute *d, const char *name,
+deadline(json_t *v, struct st_api_object *d, const char *name,
          struct st_err *err)
 {
     const char *s = json_string_value(v);
@@ -55,50 +56,69 @@ deadline(json_t *v, struct st_api_dispute *d, const char *name,
     return 0;
 }
 
+static const struct {
+    const char *resource;
+    const char *id_field;
+    const char *path;
+} kinds[] = {
+    [ST_LOOKUP_DISPUTE] = {"dispute", "disputeId", "/v2/disputes/"},
+    [ST_LOOKUP_CHARGE] = {"charge", "chargeId", "/v2/charges/"},
+    [ST_LOOKUP_REFUND] = {"refund", "refundId", "/v2/refunds/"},
+};
+
+const char *
+st_lookup_resource(enum st_lookup_kind kind)
+{
+    return kinds[kind].resource;
+}
+
 int
-st_dispute_parse(const char *json, size_t len, const char *name,
-                 struct st_api_dispute *d, struct st_err *err)
+st_lookup_parse(enum st_lookup_kind kind, const char *json, size_t len,
+                const char *name, struct st_api_object *o, struct st_err *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(json, len, 0, &jerr);
     json_t *sd;
     int rc;
 
-    memset(d, 0, sizeof(*d));
+    memset(o, 0, sizeof(*o));
     if (root == NULL || !json_is_object(root)) {
         rc = st_err_set(err, ST_ERR_DATA, "%s: not a JSON object", name);
         goto out;
     }
     sd = json_object_get(root, "statusDetails");
-    if ((rc = text(root, "disputeId", d->dispute_id, sizeof(d->dispute_id),
-                   name, err)) != 0 ||
-        (rc = text(root, "chargeId", d->charge_id, sizeof(d->charge_id), name,
+    if (sd == NULL)
+        sd = json_object_get(root, "statusDetail");
+    if ((rc = text(root, kinds[kind].id_field, o->id, sizeof(o->id), name,
                    err)) != 0 ||
-        (rc = text(sd, "state", d->state, sizeof(d->state), name, err)) != 0 ||
-        (rc = text(sd, "resolution", d->resolution, sizeof(d->resolution), name,
+        (rc = text(root, "chargeId", o->charge_id, sizeof(o->charge_id), name,
                    err)) != 0 ||
-        (rc = text(sd, "reasonCode", d->reason_code, sizeof(d->reason_code),
+        (rc = text(sd, "state", o->state, sizeof(o->state), name, err)) != 0 ||
+        (rc = text(sd, "resolution", o->resolution, sizeof(o->resolution), name,
+                   err)) != 0 ||
+        (rc = text(sd, "reasonCode", o->reason_code, sizeof(o->reason_code),
                    name, err)) != 0 ||
-        (rc = deadline(json_object_get(root, "merchantResponseDeadline"), d,
+        (rc = deadline(json_object_get(root, "merchantResponseDeadline"), o,
                        name, err)) != 0)
         goto out;
-    if (d->dispute_id[0] == '\0' || d->state[0] == '\0')
+    if (o->id[0] == '\0' || o->state[0] == '\0')
         rc = st_err_set(err, ST_ERR_DATA, "%s: no %s", name,
-                        d->dispute_id[0] == '\0' ? "disputeId"
-                                                 : "statusDetails.state");
+                        o->id[0] == '\0' ? kinds[kind].id_field
+                                         : "statusDetails.state");
 out:
     json_decref(root);
     return rc;
 }
 
 int
-st_api_get_dispute(struct st_api *api, const char *id, struct st_buf *body,
-                   long *status, struct st_err *err)
+st_api_lookup(struct st_api *api, enum st_lookup_kind kind, const char *id,
+              struct st_buf *body, long *status, struct st_err *err)
 {
-    char path[ST_DISPUTE_TEXT_MAX + 16];
+    char path[ST_LOOKUP_TEXT_MAX + 16];
 
-    if (snprintf(path, sizeof(path), "/v2/disputes/%s", id) >=
+    if (snprintf(path, sizeof(path), "%s%s", kinds[kind].path, id) >=
         (int)sizeof(path))
-        return st_err_set(err, ST_ERR_DATA, "dispute id '%.40s' too long", id);
+        return st_err_set(err, ST_ERR_DATA, "%s id '%.40s' too long",
+                          kinds[kind].resource, id);
     return st_api_get_status(api, path, NULL, 0, body, status, err);
 }
