@@ -104,7 +104,7 @@ static const struct step steps[] = {
     {"queries/analyze_recon_by_order.sql", 0, {0}},
     {"queries/update_recon_by_order_groups.sql", 0, {0}},
     {"queries/create_recon_transfers.sql", 3, {P_SELLER, P_DATE, P_LOOKBACK}},
-    {"queries/create_recon_payouts.sql", 0, {0}},
+    {"queries/create_recon_payouts.sql", 2, {P_SELLER, P_DATE}},
     {"queries/insert_recon_payouts.sql", 0, {0}},
     {"queries/insert_recon_payout_rest.sql", 0, {0}},
     {"queries/create_recon_pending.sql", 3, {P_SELLER, P_DATE, P_CUTOFF}},

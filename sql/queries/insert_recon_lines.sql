@@ -62,7 +62,8 @@ CROSS JOIN LATERAL (
         WHEN l.kind = 'unknown' THEN 'unknown_type'
         WHEN d.lid IS NOT NULL THEN 'duplicate_in_settlement'
         WHEN l.kind = 'transfer' THEN
-            CASE WHEN m.rule = 'payout' THEN 'payout_matched'
+            CASE WHEN m.rule IN ('payout', 'payout_reference')
+                 THEN 'payout_matched'
                  WHEN m.entry_id IS NULL
                       AND $3::timestamptz
                           < settle.payout_window_end(l.settlement_end)
@@ -148,6 +149,10 @@ CROSS JOIN LATERAL (
             || ' (settlement ' || d.first_settlement_id || ')'
         WHEN 'payout_matched' THEN
             'transfer matched by ledger payout ' || m.entry_id
+            || CASE WHEN m.rule = 'payout_reference'
+                    THEN ' by the bank reference Amazon gave for its'
+                         || ' settlement'
+                    ELSE '' END
             || CASE WHEN m.s_amt <> m.l_amt
                     THEN ' within tolerance: ' || x.amounts ELSE '' END
         WHEN 'payout_pending' THEN

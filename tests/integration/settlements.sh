@@ -146,4 +146,27 @@ if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import openpyxl' 2>/dev/null;
 else
     skip "Settlements sheet" "python3 with openpyxl is not installed"
 fi
+# The payout rule by bank reference: of two ledger payouts of S3's 15.00
+# in its window, the one whose provider_transaction_id is the bank
+# reference Get Disbursements gave (BANKREF-S3, above) is taken, though
+# the other was booked nearer the settlement's end.
+q "SELECT ledger.book('PAY-NEAR', 'payout', NULL, NULL, 'USD',
+                      '2026-05-03 22:30+00', -15.00);
+   SELECT ledger.book('PAY-REF', 'payout', 'BANKREF-S3', NULL, 'USD',
+                      '2026-05-06 09:00+00', -15.00)" >/dev/null
+run "$SETTLE" reconcile --date 2026-05-03 --new-cutoff
+expect_rc "reconcile D3 with the payouts booked" 0
+expect_match "the transfer is matched by the bank reference" \
+    "$(q "SELECT status || '|' || match_rule || '|' || entry_id || '|' || reason
+          FROM settle.recon_result WHERE business_date = '2026-05-03'
+          AND kind = 'transfer' AND currency = 'USD'")" \
+    "^payout_matched\|payout_reference\|PAY-REF\|transfer matched by ledger payout PAY-REF by the bank reference Amazon gave for its settlement$"
+q "DELETE FROM settle.disbursement WHERE reference = 'BANKREF-S3'" >/dev/null
+run "$SETTLE" reconcile --date 2026-05-03
+expect_match "without the reference, the nearer payout by amount and time" \
+    "$(q "SELECT status || '|' || match_rule || '|' || entry_id
+          FROM settle.recon_result WHERE business_date = '2026-05-03'
+          AND kind = 'transfer' AND currency = 'USD'")" \
+    "^payout_matched\|payout\|PAY-NEAR$"
+
 finish
