@@ -86,6 +86,33 @@ ask_one(struct lookups *l, struct asked *a, int *denied)
     return rc;
 }
 
+/*
+ * A case Amazon decided gets its outcome, as `settle disputes close`
+ * would record it: MerchantWon won, BuyerWon lost, NoFault no_fault, the
+ * note naming Amazon's resolution and reason. Only open cases are asked,
+ * so a case gets this once.
+ */
+static int
+record_outcome(struct lookups *l, const struct asked *a)
+{
+    const struct st_api_object *o = &a->o;
+    const char *outcome = strcmp(o->resolution, "MerchantWon") == 0 ? "won"
+                          : strcmp(o->resolution, "BuyerWon") == 0  ? "lost"
+                          : strcmp(o->resolution, "NoFault") == 0   ? "no_fault"
+                                                                    : NULL;
+    char note[160];
+    const char *v[4] = {l->cfg->seller_id, a->id, outcome, note};
+
+    if (outcome == NULL ||
+        (strcmp(o->state, "Resolved") != 0 && strcmp(o->state, "Closed") != 0))
+        return 0;
+    (void)snprintf(note, sizeof(note), "Amazon: %s%s%s%s", o->resolution,
+                   o->reason_code[0] != '\0' ? " (" : "", o->reason_code,
+                   o->reason_code[0] != '\0' ? ")" : "");
+    return st_db_query(l->db, "queries/insert_dispute_outcome.sql", 4, v, NULL,
+                       l->err);
+}
+
 /* The state an answer of 200 gave, into settle.dispute_status or
  * settle.charge_status. */
 static int
@@ -95,12 +122,15 @@ record_state(struct lookups *l, const struct asked *a)
     const char *v[7] = {l->cfg->seller_id, a->id, l->date};
 
     if (a->kind == ST_LOOKUP_DISPUTE) {
+        int rc;
+
         v[3] = o->state;
         v[4] = o->resolution[0] != '\0' ? o->resolution : NULL;
         v[5] = o->reason_code[0] != '\0' ? o->reason_code : NULL;
         v[6] = o->deadline[0] != '\0' ? o->deadline : NULL;
-        return st_db_query(l->db, "queries/insert_dispute_status.sql", 7, v,
-                           NULL, l->err);
+        rc = st_db_query(l->db, "queries/insert_dispute_status.sql", 7, v, NULL,
+                         l->err);
+        return rc != 0 ? rc : record_outcome(l, a);
     }
     v[3] = st_lookup_resource(a->kind);
     v[4] = o->state;

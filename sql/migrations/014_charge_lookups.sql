@@ -20,3 +20,11 @@ CREATE TABLE settle.charge_status (
     reason_code   text,
     PRIMARY KEY (seller_id, object_id, business_date)
 );
+
+-- A case Amazon decided records its outcome from Get Dispute's
+-- resolution (lib/fetch/lookups.c): MerchantWon is won, BuyerWon lost,
+-- and NoFault, which neither side won, no_fault.
+ALTER TABLE settle.dispute_outcome
+    DROP CONSTRAINT dispute_outcome_outcome_check,
+    ADD CONSTRAINT dispute_outcome_outcome_check
+        CHECK (outcome IN ('won', 'lost', 'accepted', 'no_fault'));

@@ -3,7 +3,8 @@
 -- case does not exist.
 --   $1 seller_id  text
 --   $2 case_id    text
---   $3 outcome    text: won, lost or accepted
+--   $3 outcome    text: won, lost or accepted (no_fault only from
+--                 Get Dispute, lib/fetch/lookups.c)
 --   $4 note       text
 INSERT INTO settle.dispute_outcome (seller_id, case_id, outcome, note)
 SELECT d.seller_id, d.case_id, $3, $4

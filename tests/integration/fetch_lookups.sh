@@ -7,7 +7,7 @@
 # entries the latest reconcile left unexplained; api_lookups_max over
 # both; a key without the permission (403: a warning); and the worklist
 # with Amazon's confirmed deadline, its state, and a case Amazon resolved
-# gone from the open list.
+# gone from the open list, its outcome recorded.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fetch_env.inc"
 
@@ -137,11 +137,13 @@ else
     ok "the resolved case is not open"
 fi
 run "$SETTLE" disputes --date 2024-03-05
-expect_match "it is listed as resolved, with the resolution" "$OUT" \
-    "P01-0000002-0000002-B000002,.*,Resolved,BuyerWon,resolved,"
-run "$SETTLE" disputes --open --date 2024-03-04
-expect_match "an earlier date still shows it open (as known then)" "$OUT" \
-    "P01-0000002-0000002-B000002,.*,2024-03-13,estimated,.*,open,"
+expect_match "it is listed with Amazon's outcome" "$OUT" \
+    "P01-0000002-0000002-B000002,.*,Resolved,BuyerWon,lost,Amazon: BuyerWon \\(InvestigatorResolved\\)$"
+expect_match "recorded once, as settle disputes close would" \
+    "$(q "SELECT string_agg(outcome || '|' || note, ' ')
+          FROM settle.dispute_outcome
+          WHERE case_id = 'P01-0000002-0000002-B000002'")" \
+    "^lost\\|Amazon: BuyerWon \\(InvestigatorResolved\\)$"
 
 # api_lookups_max: the most urgent only; the resolved case is not asked.
 export SETTLE_API_LOOKUPS_MAX=1
