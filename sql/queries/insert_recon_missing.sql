@@ -92,14 +92,13 @@ SELECT $1::text, $2::date,
                    || coalesce(' (' || c.reason_code || ')', ''), ''),
        e.booked_at, $2::date - e.booked_date, e.booked_date + $4::integer
 FROM rc_le e
-LEFT JOIN LATERAL (
-     SELECT s.resource, s.state, s.reason_code
+LEFT JOIN (
+     SELECT DISTINCT ON (s.object_id) s.object_id, s.resource, s.state,
+            s.reason_code
        FROM settle.charge_status s
       WHERE s.seller_id = $1::text
-        AND s.object_id = e.ptxn
         AND s.business_date <= $2::date
-      ORDER BY s.business_date DESC
-      LIMIT 1) c ON true
+      ORDER BY s.object_id, s.business_date DESC) c ON c.object_id = e.ptxn
 WHERE e.booked_date < $2::date
   AND e.booked_date >= $2::date - $3::integer
   AND NOT EXISTS (SELECT 1 FROM rc_used u WHERE u.entry_id = e.entry_id)

@@ -37,14 +37,14 @@ SELECT d.case_id,
        a.resolution,
        d.minor_units
   FROM settle.dispute d
-  LEFT JOIN LATERAL (
-        SELECT s.state, s.resolution, s.deadline
+  LEFT JOIN (
+        SELECT DISTINCT ON (s.case_id) s.case_id, s.state, s.resolution,
+               s.deadline
           FROM settle.dispute_status s
-         WHERE s.seller_id = d.seller_id
-           AND s.case_id = d.case_id
+         WHERE s.seller_id = $1
            AND s.business_date <= $2::date
-         ORDER BY s.business_date DESC
-         LIMIT 1) a ON true
+         ORDER BY s.case_id, s.business_date DESC) a
+         ON a.case_id = d.case_id
   LEFT JOIN LATERAL (
         SELECT x.outcome, x.note
           FROM settle.dispute_outcome x
