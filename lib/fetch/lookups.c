@@ -29,17 +29,16 @@ struct asked {
     struct st_api_object o;
 };
 
-/* One pass: its candidates' query and what it already recorded. */
+/* One pass: its candidates' query and its kind in settle.lookup_done. */
 struct pass {
     const char *query;
-    const char *resources; /* a text[] literal for DONE */
-    const char *what;      /* for messages */
+    const char *kind;
+    const char *what; /* for messages */
 };
 
 static const struct pass passes[] = {
-    {"queries/select_lookup_disputes.sql", "{dispute}", "dispute cases"},
-    {"queries/select_lookup_charges.sql", "{charge,refund}",
-     "charges and refunds"},
+    {"queries/select_lookup_disputes.sql", "dispute", "dispute cases"},
+    {"queries/select_lookup_charges.sql", "charge", "charges and refunds"},
 };
 
 struct lookups {
@@ -139,12 +138,23 @@ record_state(struct lookups *l, const struct asked *a)
                        l->err);
 }
 
-/* The pass's lookups and states, in one transaction. */
+/*
+ * The pass's lookups and states, and that it was made (also with none, or
+ * refused), in one transaction.
+ */
 static int
-record(struct lookups *l)
+record(struct lookups *l, const struct pass *p, int refused)
 {
+    char objects[24];
+    const char *done[5] = {l->cfg->seller_id, l->date, p->kind, objects,
+                           refused ? "true" : "false"};
     int rc = st_db_begin(l->db, l->err);
     size_t i;
+
+    (void)snprintf(objects, sizeof(objects), "%zu", l->n);
+    if (rc == 0)
+        rc = st_db_query(l->db, "queries/insert_lookup_done.sql", 5, done, NULL,
+                         l->err);
 
     for (i = 0; rc == 0 && i < l->n; i++) {
         const struct asked *a = &l->a[i];
@@ -205,7 +215,7 @@ ask_all(struct lookups *l, const struct pass *p, const PGresult *res)
         st_err_clear(l->err);
         rc = 0;
     }
-    if (rc == 0 && l->n > 0 && (rc = record(l)) == 0)
+    if (rc == 0 && (rc = record(l, p, denied)) == 0 && l->n > 0)
         st_log_msg(l->log, ST_LOG_INFO, "fetch", "%zu %s asked of Amazon", l->n,
                    p->what);
     l->left -= (int64_t)l->n;
@@ -218,7 +228,7 @@ ask_all(struct lookups *l, const struct pass *p, const PGresult *res)
 static int
 run_pass(struct lookups *l, const struct pass *p)
 {
-    const char *done_params[3] = {l->cfg->seller_id, l->date, p->resources};
+    const char *done_params[3] = {l->cfg->seller_id, l->date, p->kind};
     const char *params[3];
     PGresult *res = NULL;
     char limit[24];
@@ -233,9 +243,8 @@ run_pass(struct lookups *l, const struct pass *p)
                    l->date);
         return 0;
     }
-    if (l->left <= 0)
-        return 0;
-    (void)snprintf(limit, sizeof(limit), "%lld", (long long)l->left);
+    (void)snprintf(limit, sizeof(limit), "%lld",
+                   (long long)(l->left > 0 ? l->left : 0));
     params[0] = l->cfg->seller_id;
     params[1] = l->date;
     params[2] = limit;

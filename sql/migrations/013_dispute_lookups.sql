@@ -4,8 +4,7 @@
 -- settle.api_lookup: each object a fetch of a business date asked Amazon
 -- for, one by one, with the HTTP status (200, or 404 for an id Amazon
 -- does not know: recorded, not fatal) and the SHA-256 of the answer's
--- bytes in the archive. A date that has lookups is not asked again: a
--- rerun reads what was archived.
+-- bytes in the archive.
 CREATE TABLE settle.api_lookup (
     seller_id     text NOT NULL,
     business_date date NOT NULL,
@@ -15,6 +14,21 @@ CREATE TABLE settle.api_lookup (
     sha256        char(64) NOT NULL,
     fetched_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (seller_id, business_date, resource, object_id)
+);
+
+-- settle.lookup_done: the dates whose lookups of a kind ('dispute': Get
+-- Dispute; 'charge': Get Charge and Get Refund) were made, with how many
+-- objects were asked (0 too, and on a refusal), so that a date is asked
+-- once: fetching it again, after its reconcile found new cases, must not
+-- change what its statements say.
+CREATE TABLE settle.lookup_done (
+    seller_id     text NOT NULL,
+    business_date date NOT NULL,
+    kind          text NOT NULL CHECK (kind IN ('dispute', 'charge')),
+    objects       integer NOT NULL,
+    refused       boolean NOT NULL,
+    recorded_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (seller_id, business_date, kind)
 );
 
 -- settle.dispute_status: a case as Get Dispute described it on the fetch

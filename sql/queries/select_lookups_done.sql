@@ -1,9 +1,9 @@
--- select_lookups_done.sql: how many objects of the resources a fetch of
--- (seller, date) looked up (013_dispute_lookups.sql).
+-- select_lookups_done.sql: whether a fetch of (seller, date) made its
+-- lookups of kind already (settle.lookup_done, 013_dispute_lookups.sql).
 --   $1 seller_id      text
 --   $2 business_date  date
---   $3 resources      text[]
-SELECT count(*) AS lookups
-FROM settle.api_lookup
+--   $3 kind           text, dispute or charge
+SELECT count(*) AS done
+FROM settle.lookup_done
 WHERE seller_id = $1::text AND business_date = $2::date
-  AND resource = ANY ($3::text[]);
+  AND kind = $3::text;

@@ -123,6 +123,25 @@ expect_match "a second fetch does not ask again" \
     "$(grep -c -E 'v2/(disputes|charges|refunds)/' "$T_TMP/standin.log")" \
     "^6$"
 
+# A date is asked once, also when it had nothing to ask: a case that a
+# later reconcile finds for it does not change it when fetched again.
+run "$SETTLE" fetch --date 2024-02-28
+expect_rc "fetch of a date without open cases exits 0" 0
+expect_match "records that its lookups were made, with none" \
+    "$(q "SELECT string_agg(kind || ':' || objects, ' ' ORDER BY kind)
+          FROM settle.lookup_done WHERE business_date = '2024-02-28'")" \
+    "^charge:0 dispute:0$"
+q "INSERT INTO settle.dispute (seller_id, case_id, kind, opened_date,
+       posted_at, respond_by, currency, minor_units, amount)
+   VALUES ('A1TESTSELLER01', 'P01-0000009-0000009-B000009', 'chargeback',
+           '2024-02-27', '2024-02-27T10:00:00Z', '2024-03-09', 'USD', 2,
+           -100)"
+before=$(grep -c 'v2/disputes/' "$T_TMP/standin.log")
+run "$SETTLE" fetch --date 2024-02-28
+expect_match "and is not asked again" \
+    "$(grep -c 'v2/disputes/' "$T_TMP/standin.log")" "^$before$"
+q "DELETE FROM settle.dispute WHERE case_id = 'P01-0000009-0000009-B000009'"
+
 # The worklist: the confirmed deadline and Amazon's state; the resolved
 # case leaves the open list by itself.
 run "$SETTLE" disputes --open --date 2024-03-05
