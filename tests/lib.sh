@@ -85,6 +85,22 @@ demo_books() {
         "$SETTLE" --config "$1" -q fx import "$TOP/testdata/demo/eurofxref.csv"
 }
 
+# demo_setup CONF: CONF is the demo's settle.conf with the database
+# $T_DB and the archive and outputs under $T_TMP, made SETTLE_CONFIG, and
+# the demo books loaded into $T_DB (demo_books); non-zero when they
+# cannot be.
+demo_setup() {
+    {
+        cat "$TOP/testdata/demo/settle.conf"
+        echo "database = dbname=$T_DB"
+        echo "archive_dir = $T_TMP/archive"
+        echo "out_dir = $T_TMP/out"
+    } > "$1"
+    SETTLE_CONFIG=$1
+    export SETTLE_CONFIG
+    demo_books "$1" "$T_DB"
+}
+
 # skip NAME WHY: counts a check that cannot run here and says why.
 skip() {
     T_SKIP=$((T_SKIP + 1))

@@ -72,6 +72,17 @@ st_lookup_resource(enum st_lookup_kind kind)
     return kinds[kind].resource;
 }
 
+enum st_lookup_kind
+st_lookup_kind(const char *resource)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+        if (strcmp(kinds[k].resource, resource) == 0)
+            return (enum st_lookup_kind)k;
+    return ST_LOOKUP_CHARGE;
+}
+
 int
 st_lookup_parse(enum st_lookup_kind kind, const char *json, size_t len,
                 const char *name, struct st_api_object *o, struct st_err *err)

@@ -38,6 +38,9 @@ struct st_api_object {
 /* "dispute", "charge" or "refund": settle.api_lookup's resource. */
 const char *st_lookup_resource(enum st_lookup_kind kind);
 
+/* The kind of such a resource name (a charge for any other). */
+enum st_lookup_kind st_lookup_kind(const char *resource);
+
 /*
  * Reads an answer of kind (len bytes at json, named name in errors) into
  * o. statusDetails may also be statusDetail (older refund answers). A

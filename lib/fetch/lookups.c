@@ -178,15 +178,6 @@ record(struct lookups *l, const struct pass *p, int refused)
     return rc;
 }
 
-/* The kind of a candidate's resource column. */
-static enum st_lookup_kind
-kind_of(const char *resource)
-{
-    return strcmp(resource, "dispute") == 0  ? ST_LOOKUP_DISPUTE
-           : strcmp(resource, "refund") == 0 ? ST_LOOKUP_REFUND
-                                             : ST_LOOKUP_CHARGE;
-}
-
 /* Asks each candidate of res; a refusal stops the pass with a warning. */
 static int
 ask_all(struct lookups *l, const struct pass *p, const PGresult *res)
@@ -203,7 +194,7 @@ ask_all(struct lookups *l, const struct pass *p, const PGresult *res)
         struct asked *a = &l->a[l->n];
 
         a->id = st_db_text(res, r, 0);
-        a->kind = kind_of(st_db_text(res, r, 1));
+        a->kind = st_lookup_kind(st_db_text(res, r, 1));
         if ((rc = ask_one(l, a, &denied)) == 0 && !denied)
             l->n++;
     }

@@ -354,22 +354,35 @@ journal_row(struct ctx *x, int r)
     return 0;
 }
 
-/* The quotes the journals' dates need, fx_max_age_days back. */
+/* The quotes the journals' dates need (their part dates in x->res), as
+ * far back as fx_max_age_days. */
 static int
-load_rates(struct ctx *x, const char *const *range)
+load_rates(struct ctx *x)
 {
+    const char *lo = NULL;
+    const char *hi = NULL;
     int32_t from;
     int32_t to;
     int rc;
+    int r;
 
-    if ((rc = st_date_parse(range[1], strlen(range[1]), &from, x->w->err)) !=
-            0 ||
-        (rc = st_date_parse(range[2], strlen(range[2]), &to, x->w->err)) != 0 ||
-        (rc = st_fx_new(&x->fx, x->w->err)) != 0)
+    for (r = 0; r < PQntuples(x->res); r++) {
+        const char *d = st_db_text(x->res, r, x->c[C_PART_DATE]);
+
+        if (d[0] == '\0') /* no parts: journal_row refuses it */
+            continue;
+        if (lo == NULL || strcmp(d, lo) < 0)
+            lo = d;
+        if (hi == NULL || strcmp(d, hi) > 0)
+            hi = d;
+    }
+    if ((rc = st_fx_new(&x->fx, x->w->err)) != 0 || lo == NULL)
         return rc;
-    /* a part's date is at most a settlement's span before its date */
-    return st_rates_load(x->w->db, from - 400 - x->jo->fx_max_age_days, to,
-                         x->fx, x->w->err);
+    if ((rc = st_date_parse(lo, strlen(lo), &from, x->w->err)) != 0 ||
+        (rc = st_date_parse(hi, strlen(hi), &to, x->w->err)) != 0)
+        return rc;
+    return st_rates_load(x->w->db, from - x->jo->fx_max_age_days, to, x->fx,
+                         x->w->err);
 }
 
 int
@@ -378,7 +391,7 @@ st_journal_write(struct st_rows *w, const char *const *range,
 {
     struct ctx x;
     PGresult *res = NULL;
-    int rc = 0;
+    int rc;
     int r;
 
     memset(&x, 0, sizeof(x));
@@ -390,13 +403,13 @@ st_journal_write(struct st_rows *w, const char *const *range,
             NULL)
         return st_err_set(w->err, ST_ERR_CONFIG,
                           "unknown reporting currency '%s'", jo->reporting);
-    if (x.rep != NULL)
-        rc = load_rates(&x, range);
-    if (rc == 0 &&
-        (rc = st_db_query(w->db, QUERY, 3, range, &res, w->err)) == 0 &&
-        (rc = st_db_columns(res, cols, x.c, NCOL, QUERY, w->err)) == 0 &&
-        (rc = st_rows_open_csv(w, "journal.csv", x.t)) == 0) {
+    if ((rc = st_db_query(w->db, QUERY, 3, range, &res, w->err)) == 0 &&
+        (rc = st_db_columns(res, cols, x.c, NCOL, QUERY, w->err)) == 0) {
         x.res = res;
+        if (x.rep != NULL)
+            rc = load_rates(&x);
+    }
+    if (rc == 0 && (rc = st_rows_open_csv(w, "journal.csv", x.t)) == 0) {
         for (r = 0; rc == 0 && r < PQntuples(res); r++)
             rc = journal_row(&x, r);
         if (rc == 0)

@@ -1,6 +1,6 @@
 /*
  * journal.h: the journal (README "The journal"): journal.csv of a date or
- * a period, the double entries that post Amazon Pay's settlements to the
+ * a period, the balanced entries that post Amazon Pay's settlements to the
  * books, in the layout and with the accounts of journal.tmpl.
  *
  * One journal per settlement, currency and calendar month it spans

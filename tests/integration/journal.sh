@@ -16,14 +16,7 @@ EXP="$demo/expected-journal"
 seller=A1DEMOSELLER0X
 check="$TOP/tests/journal_check.py"
 own_database settle_journal
-{
-    cat "$demo/settle.conf"
-    echo "database = dbname=$T_DB"
-    echo "archive_dir = $T_TMP/archive"
-    echo "out_dir = $T_TMP/out"
-} > "$T_TMP/j.conf"
-export SETTLE_CONFIG="$T_TMP/j.conf"
-if demo_books "$T_TMP/j.conf" "$T_DB"; then ok "demo books loaded"; else
+if demo_setup "$T_TMP/j.conf"; then ok "demo books loaded"; else
     fail "demo books loaded"; finish; exit 1; fi
 run "$SETTLE" -q run --from 2026-03-02 --to 2026-03-04 --source "dir:$demo/reports"
 expect_rc "the three demo dates run" 0

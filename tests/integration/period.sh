@@ -12,14 +12,7 @@ demo="$TOP/testdata/demo"
 EXP="$demo/expected-period"
 seller=A1DEMOSELLER0X
 own_database settle_period
-{
-    cat "$demo/settle.conf"
-    echo "database = dbname=$T_DB"
-    echo "archive_dir = $T_TMP/archive"
-    echo "out_dir = $T_TMP/out"
-} > "$T_TMP/p.conf"
-export SETTLE_CONFIG="$T_TMP/p.conf"
-if demo_books "$T_TMP/p.conf" "$T_DB"; then ok "demo books loaded"; else
+if demo_setup "$T_TMP/p.conf"; then ok "demo books loaded"; else
     fail "demo books loaded"; finish; exit 1; fi
 run "$SETTLE" -q run --from 2026-03-02 --to 2026-03-04 --source "dir:$demo/reports"
 expect_rc "the three demo dates run" 0
