@@ -14,24 +14,21 @@
 --   $3 lookback_days  integer
 CREATE TEMP TABLE rc_dup ON COMMIT DROP AS
 WITH keys AS MATERIALIZED (
-    SELECT txn, kind, count(*) AS n
+    SELECT txn, kind, count(*) AS n, min(lid) AS lid
     FROM rc_line
     WHERE txn <> '' AND kind NOT IN ('reserve', 'carryover', 'authorization')
     GROUP BY txn, kind
 ), prior AS MATERIALIZED (
-    SELECT s.*
-    FROM keys k
-    CROSS JOIN LATERAL (
-        SELECT s.amazon_transaction_id AS txn, s.kind, s.settlement_end,
-               s.source_sha256, s.source_line, s.settlement_id
-        FROM settle.settlement_line s
-        WHERE s.seller_id = $1::text
-          AND s.amazon_transaction_id = k.txn
-          AND s.amazon_transaction_id <> ''
-          AND s.kind = k.kind
-          AND s.business_date >= $2::date - $3::integer
-          AND s.business_date < $2::date
-        OFFSET 0) s
+    SELECT s.amazon_transaction_id AS txn, s.kind, s.settlement_end,
+           s.source_sha256, s.source_line, s.settlement_id
+    FROM settle.settlement_line s
+    JOIN keys k ON k.txn = s.amazon_transaction_id AND k.kind = s.kind
+    WHERE s.seller_id = $1::text
+      AND s.amazon_transaction_id = ANY ((SELECT array_agg(txn)
+                                          FROM keys)::text[])
+      AND s.amazon_transaction_id <> ''
+      AND s.business_date >= $2::date - $3::integer
+      AND s.business_date < $2::date
 ), repeated AS MATERIALIZED (
     SELECT txn, kind FROM keys WHERE n > 1
     UNION
@@ -40,7 +37,11 @@ WITH keys AS MATERIALIZED (
     SELECT l.lid, l.txn, l.kind, l.settlement_end, l.source_sha256,
            l.source_line, l.settlement_id
     FROM rc_line l
-    JOIN repeated r ON r.txn = l.txn AND r.kind = l.kind
+    WHERE l.lid IN (SELECT k.lid
+                    FROM keys k
+                    JOIN repeated r ON r.txn = k.txn AND r.kind = k.kind
+                    WHERE k.n = 1)
+       OR (l.txn, l.kind) IN (SELECT txn, kind FROM keys WHERE n > 1)
     UNION ALL
     SELECT NULL, p.txn, p.kind, p.settlement_end, p.source_sha256,
            p.source_line, p.settlement_id

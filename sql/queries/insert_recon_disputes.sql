@@ -8,8 +8,12 @@
 -- three dash-separated parts of the id, e.g. P01-1111111-1111111), read
 -- by key: one range of the index settlement_line_txn per case, from the
 -- prefix up to the prefix followed by '.', the character after '-'
--- (bytewise, text_pattern_ops), then the exact prefix compared. A case
--- already open is left alone, so reruns add nothing.
+-- (bytewise, text_pattern_ops), then the exact prefix compared; a case
+-- without a prefix reads nothing (NULL bounds). The lookup is a lateral
+-- aggregate per case, never a join against a table of prefixes, whose
+-- estimate of one row made PostgreSQL compare every case with every
+-- prefix (quadratic in the day's cases). A case already open is left
+-- alone, so reruns add nothing.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer
@@ -24,24 +28,6 @@ WITH cases AS (
     FROM rc_line l
     WHERE l.kind IN ('chargeback', 'atoz_claim', 'dispute') AND l.txn <> ''
     ORDER BY l.txn, l.settlement_end, l.source_sha256, l.source_line
-), captures AS (
-    SELECT c.prefix, min(p.txn) AS capture_id
-    FROM (SELECT DISTINCT prefix FROM cases WHERE prefix IS NOT NULL) c
-    CROSS JOIN LATERAL (
-        SELECT s.amazon_transaction_id AS txn
-        FROM settle.settlement_line s
-        WHERE s.seller_id = $1::text
-          AND s.amazon_transaction_id <> ''
-          AND s.amazon_transaction_id ~>=~ c.prefix
-          AND s.amazon_transaction_id ~<~ (c.prefix || '.')
-          AND s.kind = 'capture'
-          AND s.business_date >= $2::date - $3::integer
-          AND s.business_date <= $2::date
-        OFFSET 0) p
-    WHERE split_part(p.txn, '-', 1) || '-' || split_part(p.txn, '-', 2)
-          || '-' || split_part(p.txn, '-', 3) = c.prefix
-    GROUP BY c.prefix
-    HAVING count(DISTINCT p.txn) = 1
 )
 INSERT INTO settle.dispute (seller_id, case_id, kind, capture_id,
     order_reference, opened_date, posted_at, respond_by,
@@ -52,5 +38,19 @@ SELECT $1::text, c.txn, c.kind, k.capture_id,
        + CASE c.kind WHEN 'atoz_claim' THEN 7 ELSE 11 END,
        true, c.currency, c.minor_units, c.amount
 FROM cases c
-LEFT JOIN captures k ON k.prefix = c.prefix
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN count(DISTINCT p.amazon_transaction_id) = 1
+                THEN min(p.amazon_transaction_id) END
+               AS capture_id
+    FROM settle.settlement_line p
+    WHERE p.seller_id = $1::text
+      AND p.amazon_transaction_id <> ''
+      AND p.amazon_transaction_id ~>=~ c.prefix
+      AND p.amazon_transaction_id ~<~ (c.prefix || '.')
+      AND split_part(p.amazon_transaction_id, '-', 1) || '-'
+          || split_part(p.amazon_transaction_id, '-', 2) || '-'
+          || split_part(p.amazon_transaction_id, '-', 3) = c.prefix
+      AND p.kind = 'capture'
+      AND p.business_date >= $2::date - $3::integer
+      AND p.business_date <= $2::date) k
 ON CONFLICT (seller_id, case_id) DO NOTHING;

@@ -80,7 +80,7 @@ CROSS JOIN LATERAL (
              OR (m.l_fee_raw IS NOT NULL AND m.s_fee <> m.l_fee)
             THEN 'matched_within_tolerance'
         ELSE 'matched' END AS status
-) st
+    OFFSET 0) st
 CROSS JOIN LATERAL (
     SELECT CASE WHEN m.grp_n > 1 OR m.n_entries > 1
                 THEN ' (reference ' || l.ref || ': ' || m.grp_n
