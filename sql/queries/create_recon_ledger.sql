@@ -6,7 +6,9 @@
 -- any entry whose transaction id, reference or seller order id appears
 -- among the date's lines (hash joins against the date's distinct keys,
 -- never an IN under OR, which stops being hashed once the keys outgrow
--- work_mem); minus entries that an earlier date used up.
+-- work_mem; a seller order id adds a key only where it differs from the
+-- reference, which is it whenever seller_reference_id is empty); minus
+-- entries that an earlier date used up.
 -- The window is not re-read entry by entry: the latest earlier date that
 -- recorded its open entries (settle.recon_open, with this time zone and a
 -- lookback at least this long) is carried forward, and of the window only
@@ -59,7 +61,7 @@ WITH prev AS MATERIALIZED (
         ON kt.txn = e.provider_transaction_id::text
     LEFT JOIN (SELECT ref FROM rc_line WHERE ref IS NOT NULL
                UNION
-               SELECT soid FROM rc_line WHERE soid IS NOT NULL) kr
+               SELECT soid FROM rc_line WHERE soid <> ref) kr
         ON kr.ref = e.order_reference::text
     WHERE e.recorded_at <= $3::timestamptz
       AND ((e.booked_at >= (($2::date - $5::integer)::timestamp
