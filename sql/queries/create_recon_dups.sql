@@ -4,11 +4,13 @@
 -- earliest keeps its match, every later one is a duplicate. Informational
 -- kinds (reserve, carryover, authorization) and lines without a
 -- transaction id are not checked. The earlier lines are read by key: one
--- probe of the index settlement_line_txn per distinct key of the date (a
--- lateral subquery, so the planner cannot turn it back into a scan of the
--- window's lines, whose cost grows with lookback_days), and only keys seen
--- more than once are ranked, so a day without repeats costs its probes,
--- one hash aggregate and no sort.
+-- scan of the index settlement_line_txn with the date's ids as an array
+-- (= ANY), so the cost follows the date's lines, never the window's, whose
+-- number grows with lookback_days. Only keys seen more than once are
+-- ranked: the date's lines among them are found by hashed lookups (a key
+-- seen once carries its line's lid), never by a join that would sort every
+-- line of the date, so a day without repeats costs one hash aggregate, the
+-- index scan and no sort.
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 lookback_days  integer

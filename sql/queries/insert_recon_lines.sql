@@ -24,6 +24,8 @@
 -- sums, shown on every line's reason, and carries the ledger side's amounts
 -- on its first line only, so sums over ledger_amount stay right; a part
 -- carries the part it settled as its ledger amount, and no ledger fee.
+-- The status is computed once a line (OFFSET 0 keeps its subquery from
+-- being inlined into each of the six places that read it).
 --   $1 seller_id      text
 --   $2 business_date  date
 --   $3 ledger_cutoff  timestamptz
