@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "fetch/fetch.h"
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "amazon/settlement.h"
 #include "amazon/sign.h"
 #include "core/banned.h"
@@ -92,11 +93,12 @@ take(struct fetch *f, const char *data, size_t len, const char *source,
                           pre.seller_id, f->cfg->seller_id);
     }
     f->res->found++;
+    st_sha256_hex(data, len, hex);
     if ((rc = st_archive_check_settlement(f->db, f->cfg->seller_id,
-                                          pre.settlement_id, data, len, name,
+                                          pre.settlement_id, hex, name,
                                           f->err)) != 0 ||
-        (rc = st_archive_store(f->cfg->archive_dir, data, len, hex, &created,
-                               f->err)) != 0)
+        (rc = st_archive_store_hashed(f->cfg->archive_dir, data, len, hex,
+                                      &created, f->err)) != 0)
         return rc;
     memset(&meta, 0, sizeof(meta));
     meta.seller_id = f->cfg->seller_id;

@@ -154,6 +154,14 @@ int
 st_archive_store(const char *archive_dir, const void *data, size_t len,
                  char *hex, int *created, struct st_err *err)
 {
+    st_sha256_hex(data, len, hex);
+    return st_archive_store_hashed(archive_dir, data, len, hex, created, err);
+}
+
+int
+st_archive_store_hashed(const char *archive_dir, const void *data, size_t len,
+                        const char *hex, int *created, struct st_err *err)
+{
     int rc = ST_ERR_NOMEM;
     struct st_buf path;
     struct st_buf dir;
@@ -166,7 +174,6 @@ st_archive_store(const char *archive_dir, const void *data, size_t len,
     st_buf_init(&path, ST_PATH_MAX);
     st_buf_init(&dir, ST_PATH_MAX);
     st_buf_init(&tmp, ST_PATH_MAX);
-    st_sha256_hex(data, len, hex);
     st_archive_path(archive_dir, hex, &path);
     st_buf_add(&dir, path.data, path.len - (ST_SHA256_HEX_LEN - 2) - 1);
     st_buf_addf(&tmp, "%s/.tmp-%.8s-XXXXXX", dir.data, hex);
@@ -299,12 +306,11 @@ out:
 
 int
 st_archive_check_settlement(struct st_db *db, const char *seller,
-                            const char *settlement_id, const void *data,
-                            size_t len, const char *name, struct st_err *err)
+                            const char *settlement_id, const char *hex,
+                            const char *name, struct st_err *err)
 {
     static const char *const names[] = {"sha256", "original_name"};
     const char *params[2] = {seller, settlement_id};
-    char hex[ST_SHA256_HEX_LEN + 1];
     PGresult *res = NULL;
     int col[2];
     int rc;
@@ -317,7 +323,6 @@ st_archive_check_settlement(struct st_db *db, const char *seller,
         (rc = st_db_columns(res, names, col, 2, SETTLEMENT_QUERY, err)) != 0 ||
         PQntuples(res) == 0)
         goto out;
-    st_sha256_hex(data, len, hex);
     for (i = 0; i < PQntuples(res); i++)
         if (strcmp(st_db_text(res, i, col[0]), hex) == 0)
             goto out; /* these bytes are archived: nothing new */

@@ -52,6 +52,11 @@ void st_archive_path(const char *archive_dir, const char *hex,
 int st_archive_store(const char *archive_dir, const void *data, size_t len,
                      char *hex, int *created, struct st_err *err);
 
+/* st_archive_store for data whose SHA-256 (hex) the caller has computed. */
+int st_archive_store_hashed(const char *archive_dir, const void *data,
+                            size_t len, const char *hex, int *created,
+                            struct st_err *err);
+
 /*
  * Registers an archived file (hex, bytes) in settle.raw_report.
  * *inserted (if not NULL) is 1 when a row was added, 0 when it was there.
@@ -69,15 +74,14 @@ int st_archive_business_date(struct st_db *db, int64_t epoch, const char *tz,
                              int32_t *date, struct st_err *err);
 
 /*
- * Refuses (ST_ERR_DATA) data for settlement settlement_id of seller when a
- * file with other bytes is already archived for it: Amazon never changes a
- * settlement report, and two versions would be counted twice. name is the
- * new file's, for the message. Nothing is written.
+ * Refuses (ST_ERR_DATA) a file of SHA-256 hex for settlement settlement_id
+ * of seller when a file with other bytes is already archived for it: Amazon
+ * never changes a settlement report, and two versions would be counted
+ * twice. name is the new file's, for the message. Nothing is written.
  */
 int st_archive_check_settlement(struct st_db *db, const char *seller,
-                                const char *settlement_id, const void *data,
-                                size_t len, const char *name,
-                                struct st_err *err);
+                                const char *settlement_id, const char *hex,
+                                const char *name, struct st_err *err);
 
 /*
  * Sets *found to 1 when settle.raw_report already has a file of seller with
