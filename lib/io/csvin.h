@@ -100,7 +100,11 @@ typedef void (*st_csvin_chunk_fn)(void *ctx, const void *data, size_t len);
 int st_csvin_read_fd(struct st_csvin *r, int fd, st_csvin_chunk_fn chunk_fn,
                      void *chunk_ctx, struct st_err *err);
 
-/* The physical line the reader has reached (1-based), for messages. */
+/*
+ * The physical line the reader has reached (1-based), for messages. Not
+ * from a row function under st_csvin_read_fd, whose reading thread is
+ * advancing it: a row's own line is in its struct st_csvin_row.
+ */
 long st_csvin_line(const struct st_csvin *r);
 
 #endif
