@@ -107,6 +107,8 @@ struct ctx {
     struct st_fx *fx;
     const PGresult *res;
     int c[NCOL];
+    size_t file_lines; /* lines in the open file */
+    int files;         /* files opened: journal.csv, journal-2.csv, ... */
 };
 
 static void
@@ -312,6 +314,41 @@ emit_entry(struct ctx *x, const struct journal *j, size_t i)
                             NULL, x->w->err);
 }
 
+/*
+ * Opens journal.csv, or journal-N.csv for the Nth file when the template's
+ * max_lines has filled the ones before.
+ */
+static int
+open_file(struct ctx *x)
+{
+    char name[32];
+    int rc;
+
+    if (x->files > 0 && (rc = st_csvout_close(&x->w->csv, x->w->err)) != 0)
+        return rc;
+    x->files++;
+    if (x->files == 1)
+        (void)snprintf(name, sizeof(name), "journal.csv");
+    else
+        (void)snprintf(name, sizeof(name), "journal-%d.csv", x->files);
+    x->file_lines = 0;
+    return st_rows_open_csv(x->w, name, x->t);
+}
+
+/* A journal is never cut: one that would pass max_lines starts a file. */
+static int
+make_room(struct ctx *x, const struct journal *j)
+{
+    if (x->t->max_lines == 0 || x->file_lines + j->n <= x->t->max_lines)
+        return 0;
+    if (j->n > x->t->max_lines)
+        return st_err_set(x->w->err, ST_ERR_CONFIG,
+                          "journal %s has %zu lines, more than the "
+                          "template's max_lines %zu",
+                          j->no, j->n, x->t->max_lines);
+    return open_file(x);
+}
+
 /* The journal of row r: named, built, converted, checked, written. */
 static int
 journal_row(struct ctx *x, int r)
@@ -344,11 +381,12 @@ journal_row(struct ctx *x, int r)
                    st_db_text(res, r, x->c[C_PART_NO]),
                    st_db_text(res, r, x->c[C_PARTS]));
     if ((rc = build(x, r, &j)) != 0 || (rc = convert(x, &j)) != 0 ||
-        (rc = check(x, &j)) != 0)
+        (rc = check(x, &j)) != 0 || (rc = make_room(x, &j)) != 0)
         return rc;
     for (i = 0; i < j.n; i++)
         if ((rc = emit_entry(x, &j, i)) != 0)
             return rc;
+    x->file_lines += j.n;
     x->w->journals += j.n > 0;
     x->w->journal_lines += j.n;
     return 0;
@@ -409,7 +447,7 @@ st_journal_write(struct st_rows *w, const char *const *range,
         if (x.rep != NULL)
             rc = load_rates(&x);
     }
-    if (rc == 0 && (rc = st_rows_open_csv(w, "journal.csv", x.t)) == 0) {
+    if (rc == 0 && (rc = open_file(&x)) == 0) {
         for (r = 0; rc == 0 && r < PQntuples(res); r++)
             rc = journal_row(&x, r);
         if (rc == 0)

@@ -610,6 +610,26 @@ date_style(struct st_template *t, const struct line *ln, const char *v,
     return 0;
 }
 
+/* The "max_lines" setting's value at v: journal.tmpl only. */
+static int
+max_lines(struct st_template *t, const struct line *ln, const char *v,
+          size_t vn, const char *name, struct st_err *err)
+{
+    char num[16];
+    int64_t n;
+
+    if (t->kind != ST_TMPL_JOURNAL)
+        return at(ln, v, name, err, "max_lines is for journal.tmpl only");
+    if (vn == 0 || vn >= sizeof(num))
+        return at(ln, v, name, err, "max_lines must be 1 to 1000000");
+    memcpy(num, v, vn);
+    num[vn] = '\0';
+    if (st_parse_i64(num, 1, 1000000, &n) != 0)
+        return at(ln, v, name, err, "max_lines must be 1 to 1000000");
+    t->max_lines = (size_t)n;
+    return 0;
+}
+
 /* journal.tmpl must name every account without a fallback. */
 static int
 check_accounts(const struct st_template *t, const char *name,
@@ -687,6 +707,11 @@ parse_line(struct st_template *t, const struct line *ln, const char *name,
         t->csv.decimal = v[0];
     } else if (tok_is(s, n, "dates")) {
         int rc = date_style(t, ln, v, vn, name, err);
+
+        if (rc != 0)
+            return rc;
+    } else if (tok_is(s, n, "max_lines")) {
+        int rc = max_lines(t, ln, v, vn, name, err);
 
         if (rc != 0)
             return rc;

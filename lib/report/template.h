@@ -130,6 +130,8 @@ struct st_template {
     /* journal.tmpl only: the account map */
     struct st_template_account accounts[ST_ACCOUNTS];
     char *default_tax;
+    /* journal.tmpl only: most lines per file, 0 for no limit (max_lines) */
+    size_t max_lines;
 };
 
 /*

@@ -106,6 +106,50 @@ expect_rc "a journal template without the fees account exits 78" 78
 expect_match "naming the file and the account" "$ERR" \
     "bad/journal.tmpl.*no account 'fees'"
 
+# max_lines: the period's 59 lines in files of at most 20, no journal cut,
+# the same rows in the same order; bad values name the file and line.
+mkdir -p "$T_TMP/cap"
+{ cat "$TOP/templates/journal.tmpl"; echo "max_lines 20"; } >"$T_TMP/cap/journal.tmpl"
+run "$SETTLE" -q report --from 2026-03-02 --to 2026-03-04 \
+    --template-dir "$T_TMP/cap" --out "$T_TMP/c"
+expect_rc "a report with max_lines 20 exits 0" 0
+C=$T_TMP/c/$seller/period/2026-03-02_2026-03-04
+files=$(cd "$C" && ls journal*.csv | tr '\n' ' ')
+expect_match "the journal in four files" "$files" \
+    "^journal-2.csv journal-3.csv journal-4.csv journal.csv $"
+: >"$T_TMP/cap.jnl"
+big=0
+for f in journal.csv journal-2.csv journal-3.csv journal-4.csv; do
+    head -1 "$P/journal.csv" >"$T_TMP/h1"
+    head -1 "$C/$f" >"$T_TMP/h2"
+    expect_same "$f has the header" "$T_TMP/h1" "$T_TMP/h2"
+    [ "$(sed 1d "$C/$f" | wc -l)" -le 20 ] || big=1
+    sed 1d "$C/$f" | cut -d, -f1 | sort -u | sed "s|\$| $f|" >>"$T_TMP/cap.owners"
+    sed 1d "$C/$f" >>"$T_TMP/cap.jnl"
+done
+if [ "$big" -eq 0 ]; then ok "no file over 20 lines"; else fail "no file over 20 lines"; fi
+expect_same "the same rows in the same order" "$T_TMP/period.jnl" "$T_TMP/cap.jnl"
+expect_match "no journal in two files" \
+    "$(cut -d' ' -f1 "$T_TMP/cap.owners" | sort | uniq -d | wc -l)" "^0$"
+expect_match "the manifest lists them" "$(cat "$C/manifest.json")" '"journal-4.csv"'
+for v in "0" "x" "3"; do
+    { cat "$TOP/templates/journal.tmpl"; echo "max_lines $v"; } >"$T_TMP/cap/journal.tmpl"
+    run "$SETTLE" -q report --from 2026-03-02 --to 2026-03-04 \
+        --template-dir "$T_TMP/cap" --out "$T_TMP/c3"
+    expect_rc "max_lines $v exits 78" 78
+done
+expect_match "a journal longer than max_lines is named" "$ERR" \
+    "journal 4152883[0-9]*-[A-Z]*-[0-9]* has [0-9]+ lines, more than the template's max_lines 3"
+{ cat "$TOP/templates/journal.tmpl"; echo "max_lines 0"; } >"$T_TMP/cap/journal.tmpl"
+run "$SETTLE" -q report --date 2026-03-02 --template-dir "$T_TMP/cap" --out "$T_TMP/c4"
+expect_match "a bad max_lines names the file and line" "$ERR" \
+    "cap/journal.tmpl:[0-9]+:[0-9]+.*max_lines must be 1 to 1000000"
+rm -rf "$T_TMP/cap" && mkdir -p "$T_TMP/cap"
+{ cat "$TOP/templates/summary.tmpl"; echo "max_lines 5"; } >"$T_TMP/cap/summary.tmpl"
+run "$SETTLE" -q report --date 2026-03-02 --template-dir "$T_TMP/cap" --out "$T_TMP/c5"
+expect_rc "max_lines in another template exits 78" 78
+expect_match "saying it is for the journal" "$ERR" "max_lines is for journal.tmpl only"
+
 # Months that do not add up to their settlement: 70, nothing published.
 before=$(cd "$O/2026-03-02" && sha256sum ./* | sha256sum)
 psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE settle.settlement_part
