@@ -18,49 +18,8 @@ settle_run SETTLE_FAULT_TRACE="$T_TMP/trace"
 expect_rc "an uninterrupted run" 0
 want=$(digest "$F_OUT")
 want_db=$(db_state)
-points=$(wc -l < "$T_TMP/trace")
-echo "# $points fault points, $kills kills, seed $seed"
-[ "$points" -ge "$kills" ] || fail "at least $kills fault points" "$points"
-
-# One point from each slice: slice j is (j-1)*points/kills+1 .. j*points/kills.
-awk -v n="$points" -v k="$kills" -v seed="$seed" 'BEGIN {
-    srand(seed)
-    for (j = 0; j < k; j++) {
-        lo = int(j * n / k) + 1; hi = int((j + 1) * n / k)
-        print lo + int(rand() * (hi - lo + 1))
-    }
-}' > "$T_TMP/kills"
-
-fails=0
-for at in $(cat "$T_TMP/kills"); do
-    label=$(sed -n "${at}s/^[0-9]* //p" "$T_TMP/trace")
-    fault_db kill || { fail "database for point $at"; continue; }
-    settle_run SETTLE_FAULT_KILL="$at"
-    if [ "$RC" -ne 137 ]; then
-        fails=$((fails + 1))
-        fail "killed at point $at ($label)" "exit $RC, want 137 (SIGKILL)"
-        continue
-    fi
-    settle_run
-    problem=
-    [ "$RC" -eq 0 ] || problem="the run after exits $RC: $ERR"
-    [ -n "$problem" ] || [ "$(digest "$F_OUT")" = "$want" ] ||
-        problem="outputs differ: $(digest "$F_OUT" | diff - /dev/fd/3 3<<EOT
-$want
-EOT
-)"
-    [ -n "$problem" ] || [ "$(db_state)" = "$want_db" ] ||
-        problem="database differs: $(db_state)"
-    left=$(leftovers)
-    [ -n "$problem" ] || [ -z "$left" ] || problem="left behind: $left"
-    if [ -n "$problem" ]; then
-        fails=$((fails + 1))
-        fail "killed at point $at ($label), then run again" "$problem"
-    fi
-done
-if [ "$fails" -eq 0 ]; then
-    ok "$kills kills, each run again: same bytes, same rows, nothing left behind"
-fi
+kill_each fault_db settle_run db_state "$kills" "$seed" \
+    "kills, each run again: same bytes, same rows, nothing left behind"
 
 # A report that replaces a date's statements, killed between moving the
 # old ones aside and renaming the new ones in: the next report puts the

@@ -62,53 +62,18 @@ amazon_state() {
                (SELECT count(*) FROM settle.dispute)"
 }
 
+# api_state: db_state and amazon_state, on one line.
+api_state() {
+    echo "$(db_state) $(amazon_state)"
+}
+
 api_db ref || { fail "reference database"; finish; exit 1; }
 api_run SETTLE_FAULT_TRACE="$T_TMP/trace"
 expect_rc "an uninterrupted run from the API" 0
 want=$(digest "$F_OUT")
-want_db="$(db_state) $(amazon_state)"
+want_db=$(api_state)
 expect_match "Amazon's answers were recorded" "$(amazon_state)" \
     '^[1-9][0-9]*\|[1-9][0-9]*\|[1-9][0-9]*\|[1-9][0-9]*\|'
-points=$(wc -l <"$T_TMP/trace")
-echo "# $points fault points, $kills kills, seed $seed"
-[ "$points" -ge "$kills" ] || fail "at least $kills fault points" "$points"
-
-awk -v n="$points" -v k="$kills" -v seed="$seed" 'BEGIN {
-    srand(seed)
-    for (j = 0; j < k; j++) {
-        lo = int(j * n / k) + 1; hi = int((j + 1) * n / k)
-        print lo + int(rand() * (hi - lo + 1))
-    }
-}' >"$T_TMP/kills"
-
-fails=0
-for at in $(cat "$T_TMP/kills"); do
-    label=$(sed -n "${at}s/^[0-9]* //p" "$T_TMP/trace")
-    api_db kill || { fail "database for point $at"; continue; }
-    api_run SETTLE_FAULT_KILL="$at"
-    if [ "$RC" -ne 137 ]; then
-        fails=$((fails + 1))
-        fail "killed at point $at ($label)" "exit $RC, want 137 (SIGKILL)"
-        continue
-    fi
-    api_run
-    problem=
-    [ "$RC" -eq 0 ] || problem="the run after exits $RC: $ERR"
-    [ -n "$problem" ] || [ "$(digest "$F_OUT")" = "$want" ] ||
-        problem="outputs differ: $(digest "$F_OUT" | diff - /dev/fd/3 3<<EOT
-$want
-EOT
-)"
-    [ -n "$problem" ] || [ "$(db_state) $(amazon_state)" = "$want_db" ] ||
-        problem="database differs: $(db_state) $(amazon_state)"
-    left=$(leftovers)
-    [ -n "$problem" ] || [ -z "$left" ] || problem="left behind: $left"
-    if [ -n "$problem" ]; then
-        fails=$((fails + 1))
-        fail "killed at point $at ($label), then run again" "$problem"
-    fi
-done
-if [ "$fails" -eq 0 ]; then
-    ok "$kills kills through the API, each run again: same bytes, same rows, nothing left behind"
-fi
+kill_each api_db api_run api_state "$kills" "$seed" \
+    "kills through the API, each run again: same bytes, same rows, nothing left behind"
 finish
